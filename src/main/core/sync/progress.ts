@@ -1,0 +1,89 @@
+/** A snapshot of a transfer, as the tray, the window and the CLI's bar show it. */
+export interface TransferProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+  /** Bytes per second, smoothed over the last few seconds. */
+  bytesPerSecond: number;
+  /** Seconds left at the current speed, null until a speed is known. */
+  etaSeconds: number | null;
+  currentFile: string | null;
+}
+
+/**
+ * Tracks bytes and files and turns them into throttled snapshots. Speed is an exponential moving
+ * average over ~1 s samples so the ETA does not jump with every chunk.
+ */
+export class ProgressTracker {
+  private bytesDone = 0;
+  private filesDone = 0;
+  private current: string | null = null;
+  private speed = 0;
+  private lastSampleAt: number;
+  private lastSampleBytes = 0;
+  private lastEmitAt = 0;
+
+  constructor(
+    private readonly bytesTotal: number,
+    private readonly filesTotal: number,
+    private readonly emit: (p: TransferProgress) => void,
+    private readonly now: () => number = Date.now,
+    private readonly intervalMs = 200,
+  ) {
+    this.lastSampleAt = now();
+  }
+
+  fileStarted(relPath: string): void {
+    this.current = relPath;
+    this.maybeEmit();
+  }
+
+  bytes(count: number): void {
+    this.bytesDone += count;
+    this.maybeEmit();
+  }
+
+  fileDone(): void {
+    this.filesDone += 1;
+    this.maybeEmit(true);
+  }
+
+  snapshot(): TransferProgress {
+    const remaining = Math.max(0, this.bytesTotal - this.bytesDone);
+    return {
+      bytesDone: this.bytesDone,
+      bytesTotal: this.bytesTotal,
+      filesDone: this.filesDone,
+      filesTotal: this.filesTotal,
+      bytesPerSecond: Math.round(this.speed),
+      etaSeconds: this.speed > 0 ? Math.ceil(remaining / this.speed) : remaining === 0 ? 0 : null,
+      currentFile: this.current,
+    };
+  }
+
+  finish(): void {
+    this.current = null;
+    this.sample(true);
+    this.emit(this.snapshot());
+  }
+
+  private maybeEmit(force = false): void {
+    const t = this.now();
+    this.sample(false);
+    if (force || t - this.lastEmitAt >= this.intervalMs) {
+      this.lastEmitAt = t;
+      this.emit(this.snapshot());
+    }
+  }
+
+  private sample(final: boolean): void {
+    const t = this.now();
+    const elapsed = t - this.lastSampleAt;
+    if (elapsed < 1000 && !(final && elapsed > 0)) return;
+    const instant = ((this.bytesDone - this.lastSampleBytes) * 1000) / elapsed;
+    this.speed = this.speed === 0 ? instant : this.speed * 0.6 + instant * 0.4;
+    this.lastSampleAt = t;
+    this.lastSampleBytes = this.bytesDone;
+  }
+}

@@ -1,0 +1,26 @@
+import type { AgentConfig, AppConfig } from '../config/schema';
+import type { SecretResolver } from '../config/secrets';
+import type { Logger } from '../logger';
+import type { ShareClient } from '../share/share-client';
+import { ManifestVersionSource } from './manifest-source';
+import type { VersionSource } from './version-source';
+
+/** One VersionSource per app, from its config. */
+export interface VersionSourceFactory {
+  /** openShare is the run's shared connection to the app's share (opened only if the source needs it). */
+  create(app: AppConfig, openShare: () => Promise<ShareClient>): VersionSource;
+}
+
+export function createVersionSourceFactory(config: AgentConfig, _secrets: SecretResolver, _logger: Logger): VersionSourceFactory {
+  return {
+    create(app, openShare) {
+      switch (app.versionSource.type) {
+        case 'manifest':
+          return new ManifestVersionSource(openShare);
+        case 'mssql':
+          void config;
+          throw new Error('version source mssql is not wired yet');
+      }
+    },
+  };
+}
