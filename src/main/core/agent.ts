@@ -138,7 +138,7 @@ export class Agent {
   private async updateOne(app: AppConfig, trigger: RunTrigger): Promise<RunRecord> {
     const startedAt = new Date();
     const previous = (await this.status.read()).apps[app.id];
-    const report: UpdateReport = { from: null, to: null, updated: false, bytesMoved: 0, filesChanged: 0, release: null };
+    const report: UpdateReport = { from: null, to: null, updated: false, bytesMoved: 0, filesChanged: 0, release: null, source: null };
     const controller = new AbortController();
     this.current = controller;
     let error: AgentError | null = null;
@@ -164,6 +164,7 @@ export class Agent {
     const record = this.record(app.id, trigger, startedAt, outcome, { ...report, error });
     await this.save(app.id, record, (s) => {
       s.targetVersion = report.to ?? s.targetVersion;
+      s.targetSource = report.source ?? s.targetSource;
       if (report.release && !report.release.listingMode) s.shareVersion = report.release.version;
       if (report.updated) {
         s.installedVersion = report.to;

@@ -34,6 +34,8 @@ export interface UpdateReport {
   bytesMoved: number;
   filesChanged: number;
   release: Release | null;
+  /** Which version source answered ("manifest", "mssql"). */
+  source: string | null;
 }
 
 export async function checkApp(ctx: EngineContext, app: AppConfig, session: ShareSession, signal?: AbortSignal): Promise<CheckResult> {
@@ -71,6 +73,7 @@ export async function updateApp(
     const check = await checkApp(ctx, app, session, options.signal);
     report.from = check.installed;
     report.to = check.target.version;
+    report.source = check.target.source;
     if (!check.updateAvailable) return;
 
     const share = await session.get(check.target.sharePath);

@@ -114,7 +114,9 @@ export class NativeShareClient implements ShareClient {
       clearTimeout(idle);
       source.destroy();
     });
-    options.signal?.addEventListener('abort', () => out.destroy(options.signal!.reason as Error), { once: true });
+    const onAbort = () => out.destroy(options.signal!.reason as Error);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    out.on('close', () => options.signal?.removeEventListener('abort', onAbort));
     source.pipe(out);
     return out;
   }

@@ -23,6 +23,7 @@ export class ProgressTracker {
   private lastSampleAt: number;
   private lastSampleBytes = 0;
   private lastEmitAt = 0;
+  private startedAt: number;
 
   constructor(
     private readonly bytesTotal: number,
@@ -32,6 +33,7 @@ export class ProgressTracker {
     private readonly intervalMs = 200,
   ) {
     this.lastSampleAt = now();
+    this.startedAt = this.lastSampleAt;
   }
 
   fileStarted(relPath: string): void {
@@ -51,13 +53,16 @@ export class ProgressTracker {
 
   snapshot(): TransferProgress {
     const remaining = Math.max(0, this.bytesTotal - this.bytesDone);
+    // Before the first full sample, the average since the start is the best guess.
+    const elapsed = this.now() - this.startedAt;
+    const speed = this.speed > 0 ? this.speed : elapsed >= 250 ? (this.bytesDone * 1000) / elapsed : 0;
     return {
-      bytesDone: this.bytesDone,
+      bytesDone: Math.min(this.bytesDone, this.bytesTotal),
       bytesTotal: this.bytesTotal,
       filesDone: this.filesDone,
       filesTotal: this.filesTotal,
-      bytesPerSecond: Math.round(this.speed),
-      etaSeconds: this.speed > 0 ? Math.ceil(remaining / this.speed) : remaining === 0 ? 0 : null,
+      bytesPerSecond: Math.round(speed),
+      etaSeconds: speed > 0 ? Math.ceil(remaining / speed) : remaining === 0 ? 0 : null,
       currentFile: this.current,
     };
   }

@@ -15,7 +15,7 @@ export interface TargetVersion {
   sharePath?: string;
   /** Apply even outside the maintenance window / without asking. */
   mandatory?: boolean;
-  /** Below this the HIS must not start (launcher mode updates first, whatever the policy). */
+  /** Oldest version the HIS may still run (shown to IT; mandatory decides whether to wait for the window). */
   minimumVersion?: string;
   releaseNotes?: string;
   /** Which source answered, for the IT window ("manifest", "mssql"). */
