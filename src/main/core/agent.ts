@@ -64,6 +64,7 @@ export class Agent {
   async check(appIds?: string[], trigger: RunTrigger = 'cli'): Promise<CheckSummary[]> {
     const apps = this.select(appIds);
     return this.withLock(`check (${trigger})`, async () => {
+      await this.recoverUnlocked();
       const results: CheckSummary[] = [];
       for (const app of apps) {
         const startedAt = new Date();
