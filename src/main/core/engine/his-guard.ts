@@ -17,16 +17,18 @@ export async function ensureHisClosed(ctx: EngineContext, app: AppConfig, signal
   if (his.whenRunning === 'skip') throw notRunningError();
 
   const since = Date.now();
-  ctx.events.emit({ type: 'his-running', appId: app.id, exe: his.name, waitingSinceMs: since });
+  const announce = () => ctx.events.emit({ type: 'his-running', appId: app.id, exe: his.name, waitingSinceMs: since });
   ctx.logger.info(`${his.name} is running; policy ${his.whenRunning}`);
   if (his.whenRunning === 'ask' && ctx.askToCloseHis) {
     for (;;) {
-      const answer = await ctx.askToCloseHis(app, signal);
-      if (answer === 'cancel') throw notRunningError();
+      // Register the prompt before announcing it, so an answer given at once is not lost.
+      const answer = ctx.askToCloseHis(app, signal);
+      announce();
+      if ((await answer) === 'cancel') throw notRunningError();
       if (!(await running())) return;
-      ctx.events.emit({ type: 'his-running', appId: app.id, exe: his.name, waitingSinceMs: since });
     }
   }
+  announce();
   const deadline = since + his.waitSeconds * 1000;
   while (Date.now() < deadline) {
     await sleep(Math.min(ctx.hisPollMs ?? 2000, Math.max(0, deadline - Date.now())), signal);
