@@ -38,10 +38,18 @@ export type UiEvent =
 export const EVENT_CHANNEL = 'agent:event';
 
 /**
+ * How a response crosses IPC: Electron keeps only the message of a thrown Error, so handlers return
+ * an envelope and the preload (or the e2e bridge) turns `ok: false` back into a rejection whose
+ * reason is the ErrorView (code, zh, en, detail).
+ */
+export type IpcEnvelope<T> = { ok: true; value: T } | { ok: false; error: ErrorView };
+
+/**
  * What the preload exposes as `window.hisUpdate` (and what the e2e tests expose through
  * page.exposeBinding): one method per request channel plus an event subscription.
  */
 export interface HisUpdateApi {
+  /** Rejects with an ErrorView (not an Error) when the handler failed. */
   invoke<C extends RequestChannel>(channel: C, ...request: RequestOf<C> extends void ? [] : [RequestOf<C>]): Promise<ResponseOf<C>>;
   onEvent(listener: (event: UiEvent) => void): () => void;
 }
