@@ -72,4 +72,24 @@ export const shareErrors = {
     zh: '与文件服务器 {host} 通信时出现协议错误（{reason}）。请稍后重试；如反复出现请把支持包发给信息科。',
     en: 'Protocol error talking to file server {host} ({reason}). Retry later; if it keeps happening, send the support bundle to IT.',
   },
+  SHARE_CONNECTION_CLOSED: {
+    step: 'share',
+    zh: '文件服务器 {host} 断开了连接（{reason}）。可能是服务器限制了本机的访问或服务繁忙。请稍后重试；如反复出现请联系信息科检查服务器。',
+    en: 'File server {host} closed the connection ({reason}). The server may restrict this PC or be busy. Retry later; if it keeps happening, ask IT to check the server.',
+  },
+  SHARE_AUTH_UNSUPPORTED: {
+    step: 'share',
+    zh: '文件服务器 {host} 只支持不安全的旧式登录方式（LM/NTLMv1），更新程序拒绝使用。请信息科在服务器上启用 NTLMv2，或改用 Windows 自带的连接方式（transport: native）。',
+    en: 'File server {host} offers only the insecure legacy logon (LM/NTLMv1), which the agent refuses. Ask IT to enable NTLMv2 on the server, or use Windows\' own client (transport: native).',
+  },
+  SHARE_FILE_BUSY: {
+    step: 'share',
+    zh: '更新共享中的文件 {file} 正被其他程序占用（可能正在发布新版本）。请稍后重试。',
+    en: 'File {file} on the update share is in use by another program (a release may be being published). Retry later.',
+  },
+  SHARE_GUEST_REFUSED: {
+    step: 'share',
+    zh: '文件服务器 {host} 不允许匿名/来宾访问（例如服务器要求签名或加密连接）。请信息科在配置中设置更新账号（用户名和密码）。',
+    en: 'File server {host} refuses anonymous/guest access (e.g. it requires signed or encrypted connections). Ask IT to configure an update account (user name and password).',
+  },
 } satisfies Record<string, ErrorTemplate>;
