@@ -13,6 +13,7 @@ const define = { __AGENT_VERSION__: JSON.stringify(pkg.version) };
 const nodeTargets = [
   { entry: 'src/main/cli/his-update.ts', out: 'dist/cli/his-update.js' },
   { entry: 'src/main/electron/main.ts', out: 'dist/main/electron-main.js', electron: true },
+  { entry: 'bench/engine-bench.ts', out: 'dist/bench/engine-bench.js' },
 ];
 
 const started = Date.now();

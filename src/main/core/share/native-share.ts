@@ -94,7 +94,10 @@ export class NativeShareClient implements ShareClient {
     } catch (error) {
       throw await this.mapError(error, relPath);
     }
-    const source = handle.createReadStream({ start: options.start ?? 0, highWaterMark: 1024 * 1024 });
+    const start = options.start ?? 0;
+    // A bounded stream allocates buffers the size of what is left, not 1 MiB per read of a small file.
+    const bounded = options.end !== undefined && options.end > start ? { end: options.end - 1 } : {};
+    const source = handle.createReadStream({ start, highWaterMark: 1024 * 1024, ...bounded });
     const out = new PassThrough({ highWaterMark: 1024 * 1024 });
     const fail = (error: unknown) => void this.mapError(error, relPath).then((mapped) => out.destroy(mapped));
     // A dead server can leave a read blocked for minutes: fail it after timeoutMs without data.

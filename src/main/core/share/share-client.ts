@@ -11,6 +11,8 @@ export interface ShareEntry {
 export interface ReadStreamOptions {
   /** Byte offset to start at: how a partial download resumes. */
   start?: number;
+  /** Byte offset to stop before (the manifest's size): lets the transport size its reads. */
+  end?: number;
   signal?: AbortSignal;
 }
 

@@ -38,7 +38,7 @@ const TRANSIENT = new Set(['SHARE_UNREACHABLE', 'SHARE_TIMEOUT', 'SHARE_IO_ERROR
 
 /**
  * Downloads the plan's files into staging: `<file>.his-part` first, then sha256 (or size in listing
- * mode) verified, fsynced, and renamed to its final name. Interrupted downloads resume from the
+ * mode) verified and renamed to its final name; all of them are fsynced before the function returns. Interrupted downloads resume from the
  * partial file's length. Nothing that failed verification keeps its final name.
  */
 export async function downloadPlan(options: DownloadOptions): Promise<DownloadResult> {
@@ -52,12 +52,13 @@ export async function downloadPlan(options: DownloadOptions): Promise<DownloadRe
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let next = 0;
   let firstError: unknown;
-  const worker = async () => {
+  const worker = async (finished: string[]) => {
     while (!abort.signal.aborted) {
       const action = downloads[next++];
       if (!action) return;
       try {
         await downloadOne(action.file, options, tracker, result, abort.signal);
+        finished.push(action.file.path);
         result.filesDownloaded += 1;
         tracker.fileDone();
       } catch (error) {
@@ -67,11 +68,17 @@ export async function downloadPlan(options: DownloadOptions): Promise<DownloadRe
       }
     }
   };
+  const finished: string[] = [];
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, downloads.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, downloads.length)) }, () => worker(finished)));
+    // Durable before anything trusts them: one parallel fsync pass is far cheaper than one per file,
+    // and the hash cache (which lets later runs skip re-hashing) is saved only after it.
+    if (firstError === undefined) await syncFiles(finished.map((rel) => localPath(options.stagingDir, rel)));
+  } catch (error) {
+    firstError ??= error;
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
-    await options.stagingCache.save().catch(() => {});
+    if (firstError === undefined) await options.stagingCache.save().catch(() => {});
   }
   if (firstError !== undefined) throw mapLocalError(firstError, options);
   if (options.signal?.aborted) throw new AgentError('CANCELLED');
@@ -144,7 +151,8 @@ async function transfer(
   let position = offset;
   try {
     if (offset < file.size || file.size === 0) {
-      const stream = await share.createReadStream(file.path, { start: offset, signal });
+      // One byte past the manifest size, so a file that grew on the share is caught, not silently cut.
+      const stream = await share.createReadStream(file.path, { start: offset, end: file.size + 1, signal });
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         if (position + chunk.length > file.size) {
           stream.destroy();
@@ -166,11 +174,25 @@ async function transfer(
       throw new AgentError('SIZE_MISMATCH', { file: file.path, expected: file.size, actual: position }, 'the share file is shorter than the manifest says');
     }
     await handle.truncate(position);
-    await handle.sync();
   } finally {
     await handle.close();
   }
   return hash.digest('hex');
+}
+
+async function syncFiles(files: string[]): Promise<void> {
+  let next = 0;
+  const one = async () => {
+    for (let file = files[next++]; file !== undefined; file = files[next++]) {
+      const handle = await fsp.open(file, 'r+');
+      try {
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, files.length) }, one));
 }
 
 async function hashPrefix(file: string, length: number, hash: crypto.Hash): Promise<void> {
