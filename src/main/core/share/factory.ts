@@ -3,21 +3,33 @@ import type { SecretResolver } from '../config/secrets';
 import type { Logger } from '../logger';
 import { NativeShareClient } from './native-share';
 import type { ShareClient } from './share-client';
+import { Smb2ShareClient } from './smb2-share';
 
 /** Opens the share client an app's config asks for. The engine sees only the ShareClient port. */
 export interface ShareFactory {
   open(app: AppConfig, pathOverride?: string): Promise<ShareClient>;
 }
 
-export function createShareFactory(_secrets: SecretResolver, _logger: Logger): ShareFactory {
+export function createShareFactory(secrets: SecretResolver, _logger: Logger): ShareFactory {
   return {
     async open(app, pathOverride) {
-      const target = { path: pathOverride ?? app.share.path, timeoutMs: app.share.timeoutSeconds * 1000 };
+      const path = pathOverride ?? app.share.path;
+      const timeoutMs = app.share.timeoutSeconds * 1000;
       switch (app.share.transport) {
         case 'native':
-          return new NativeShareClient(target);
-        case 'smb2':
-          throw new Error('transport smb2 is not wired yet');
+          return new NativeShareClient({ path, timeoutMs });
+        case 'smb2': {
+          const password = app.share.password ? await secrets.resolve(app.share.password) : undefined;
+          return new Smb2ShareClient({
+            path,
+            timeoutMs,
+            allowSmb1: app.share.allowSmb1,
+            ...(app.share.port !== undefined ? { port: app.share.port } : {}),
+            ...(app.share.username !== undefined ? { username: app.share.username } : {}),
+            ...(app.share.domain !== undefined ? { domain: app.share.domain } : {}),
+            ...(password !== undefined ? { password } : {}),
+          });
+        }
       }
     },
   };

@@ -3,6 +3,7 @@ import type { SecretResolver } from '../config/secrets';
 import type { Logger } from '../logger';
 import type { ShareClient } from '../share/share-client';
 import { ManifestVersionSource } from './manifest-source';
+import { MssqlVersionSource } from './mssql-source';
 import type { VersionSource } from './version-source';
 
 /** One VersionSource per app, from its config. */
@@ -11,15 +12,16 @@ export interface VersionSourceFactory {
   create(app: AppConfig, openShare: () => Promise<ShareClient>): VersionSource;
 }
 
-export function createVersionSourceFactory(config: AgentConfig, _secrets: SecretResolver, _logger: Logger): VersionSourceFactory {
+export function createVersionSourceFactory(config: AgentConfig, secrets: SecretResolver, logger: Logger): VersionSourceFactory {
   return {
     create(app, openShare) {
-      switch (app.versionSource.type) {
+      const source = app.versionSource;
+      switch (source.type) {
         case 'manifest':
           return new ManifestVersionSource(openShare);
         case 'mssql':
-          void config;
-          throw new Error('version source mssql is not wired yet');
+          // The schema guarantees a database section whenever an app asks for mssql.
+          return new MssqlVersionSource({ database: config.database!, query: source.query, secrets, appDisplayName: app.displayName, logger });
       }
     },
   };
