@@ -52,6 +52,41 @@ export const databaseErrors = {
     zh: '数据库返回的 {app} 版本号无效（{value}）。请信息科检查版本表中的数据。',
     en: 'The database returned an invalid version for {app} ({value}). Ask IT to check the version table.',
   },
+  DB_HOST_NOT_FOUND: {
+    step: 'version-source',
+    zh: '找不到数据库服务器 {server}（名称无法解析）。请确认服务器名称拼写和网络是否正常，或请信息科检查配置中的 database.server。',
+    en: 'Database server {server} not found (the name does not resolve). Check the spelling and the network, or ask IT to check database.server in the configuration.',
+  },
+  DB_CONNECTION_CLOSED: {
+    step: 'version-source',
+    zh: '数据库服务器 {server}:{port} 接受连接后立即断开（{reason}）。可能是服务器连接数已满或防火墙拦截；请稍后重试，如反复出现请联系信息科。',
+    en: 'Database server {server}:{port} accepted the connection and then closed it ({reason}). It may be out of connections or behind a firewall; retry later, and contact IT if it keeps happening.',
+  },
+  DB_NOT_SQL_SERVER: {
+    step: 'version-source',
+    zh: '{server}:{port} 上的服务没有按 SQL Server 协议应答。请信息科检查配置中的数据库端口 database.port。',
+    en: 'The service at {server}:{port} does not answer like SQL Server. Ask IT to check database.port in the configuration.',
+  },
+  DB_INSTANCE_NOT_FOUND: {
+    step: 'version-source',
+    zh: '找不到数据库实例 {server}\\{instance}（SQL Server Browser 无应答）。请信息科确认实例名，或在配置中直接填写端口 database.port。',
+    en: 'Database instance {server}\\{instance} not found (no answer from SQL Server Browser). Ask IT to check the instance name, or set database.port in the configuration.',
+  },
+  DB_PERMISSION_DENIED: {
+    step: 'version-source',
+    zh: '数据库账号 {user} 没有执行该语句的权限（{reason}）。请信息科为该账号授予所需的 SELECT/INSERT/UPDATE 权限。',
+    en: 'Database user {user} may not run this statement ({reason}). Ask IT to grant the SELECT/INSERT/UPDATE rights it needs.',
+  },
+  DB_FLEET_TABLE_MISSING: {
+    step: 'report',
+    zh: '数据库中没有状态表 {table}，本机状态暂存在本地，稍后重发。请信息科在 HIS 数据库中运行 sql/his_update_status.sql 建表。',
+    en: 'The status table {table} does not exist; this PC keeps its status locally and sends it later. Ask IT to run sql/his_update_status.sql in the HIS database.',
+  },
+  DB_FLEET_STATEMENT_INVALID: {
+    step: 'report',
+    zh: '状态上报语句有误（{reason}），本机状态暂存在本地。请信息科检查配置中的 fleet.statement 或状态表 {table} 的列名。',
+    en: 'The status report statement is wrong ({reason}); this PC keeps its status locally. Ask IT to check fleet.statement or the columns of {table}.',
+  },
   DB_ERROR: {
     step: 'version-source',
     zh: '查询 HIS 数据库时出错（{reason}）。请稍后重试；如反复出现请联系信息科。',
