@@ -16,6 +16,8 @@ export interface CheckSummary {
   target: string | null;
   targetSource: string | null;
   updateAvailable: boolean;
+  /** The version source marked the target mandatory (the scheduler applies it outside the window). */
+  mandatory: boolean;
   error: AgentError | null;
 }
 
@@ -102,6 +104,7 @@ export class Agent {
           target: result?.target.version ?? null,
           targetSource: result?.target.source ?? null,
           updateAvailable: result?.updateAvailable ?? false,
+          mandatory: result?.target.mandatory ?? false,
           error,
         });
       }
