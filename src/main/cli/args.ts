@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['check', 'update', 'status', 'launch', 'publish', 'demo', 'help'] as const;
+export const COMMANDS = ['check', 'update', 'status', 'launch', 'diagnose', 'bundle', 'publish', 'demo', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -18,6 +18,7 @@ export interface CliArgs {
   notes?: string;
   dir?: string;
   mode?: string;
+  out?: string;
   showVersion: boolean;
 }
 
@@ -43,6 +44,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         notes: { type: 'string' },
         dir: { type: 'string' },
         mode: { type: 'string' },
+        out: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -71,6 +73,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.notes !== undefined ? { notes: v.notes } : {}),
     ...(v.dir !== undefined ? { dir: v.dir } : {}),
     ...(v.mode !== undefined ? { mode: v.mode } : {}),
+    ...(v.out !== undefined ? { out: v.out } : {}),
     showVersion: false,
   };
 }
@@ -82,6 +85,8 @@ export const HELP_TEXT = `his-update — HIS 更新代理 / HIS update agent
   his-update update  [APP] [--json]      完整更新 / check, download, apply, record
   his-update status  [--json]            版本与历史 / versions and run history
   his-update launch  APP                 先更新再启动 HIS / update if needed, then start the HIS exe
+  his-update diagnose [APP] [--json]     一键诊断 / every check with evidence and fix (exit 1 if one fails)
+  his-update bundle  [APP] [--out FILE]  支持包 / support zip for IT: logs, config (secrets masked), diagnosis
   his-update publish DIR --app ID --version V [--updater PATH] [--updater-arg A]...
                      [--success-codes 0,3010] [--timeout SECONDS] [--notes TEXT]
                                          为发布目录生成 his-release.json / write the release manifest

@@ -12,6 +12,8 @@ import type { Logger } from '../core/logger';
 import { launchDetached } from '../core/platform/process-inspector';
 import type { RunRecord, RunTrigger } from '../core/report/status-store';
 import { readLogTail } from './log-tail';
+import { diagnose } from '../core/diagnose';
+import { writeSupportBundle } from '../core/diagnose/bundle';
 
 /** Pieces that come from other modules or from the shell; each is optional so tests wire only what they use. */
 export interface ServiceExtras {
@@ -118,12 +120,14 @@ export class AgentService {
     },
     'agent:get-log-tail': async (request) => readLogTail(this.options.logFile, request),
     'agent:run-diagnosis': async (request) => {
-      if (!this.options.extras?.runDiagnosis) throw new AgentError('INTERNAL_ERROR', { where: 'diagnosis not available' });
-      return this.options.extras.runDiagnosis(request.appId);
+      if (this.options.extras?.runDiagnosis) return this.options.extras.runDiagnosis(request.appId);
+      return diagnose(this.agent.ctx, request.appId, { configError: this.options.configError ?? null });
     },
     'agent:export-bundle': async () => {
-      if (!this.options.extras?.exportBundle) throw new AgentError('INTERNAL_ERROR', { where: 'support bundle not available' });
-      return this.options.extras.exportBundle();
+      if (this.options.extras?.exportBundle) return this.options.extras.exportBundle();
+      const diagnosis = await diagnose(this.agent.ctx, undefined, { configError: this.options.configError ?? null }).catch((error: unknown) => ({ error: String(error) }));
+      const bundle = await writeSupportBundle({ engine: this.agent.ctx, logFile: this.options.logFile, status: await this.agent.readStatus(), diagnosis });
+      return { path: bundle.path, bytes: bundle.bytes };
     },
     'agent:get-fleet': async (request) => {
       if (!this.options.extras?.queryFleet) throw new AgentError('INTERNAL_ERROR', { where: 'fleet status not configured' });

@@ -88,6 +88,8 @@ export const updaterSchema = z
     args: z.array(z.string()).default([]),
     successExitCodes: z.array(z.number().int()).min(1).default([0]),
     timeoutSeconds: z.number().positive().max(24 * 3600).default(600),
+    /** Arguments that make the updater check itself and exit 0 without changing anything (diagnosis). */
+    dryRunArgs: z.array(z.string()).optional(),
   })
   .strict();
 export type UpdaterConfig = z.infer<typeof updaterSchema>;
