@@ -22,7 +22,7 @@ export interface Smb2ShareOptions {
    * SHARE_SMB1_ONLY, and the transport factory decides whether to fall back.
    */
   allowSmb1?: boolean;
-  /** Bytes per READ (capped by the server's MaxReadSize and credits). Default 1 MiB. */
+  /** Bytes per READ (capped by the server's MaxReadSize and credits). Default 4 MiB. */
   readChunkSize?: number;
   /** READs in flight per file. Default 4. */
   readsInFlight?: number;
@@ -124,27 +124,33 @@ export class Smb2ShareClient implements ShareClient {
     await client?.disconnect();
   }
 
+  /**
+   * First round trip: CREATE + READ(first chunk) + CLOSE in one compound, which is the whole job for a
+   * small file. A larger file is opened again and read on from there with several READs in flight.
+   */
   private async openStream(relPath: string, start: number, maxBytes: number, signal?: AbortSignal): Promise<Readable> {
     const client = await this.client();
-    const info = await client.open(this.sharePath(relPath), 'file', relPath).catch(async (error: unknown) => {
+    const chunkSize = client.maxReadChunk(this.options.readChunkSize ?? DEFAULT_CHUNK);
+    const path = this.sharePath(relPath);
+    const missing = async (error: unknown): Promise<never> => {
       if (error instanceof AgentError && error.code === 'SHARE_FILE_MISSING') await this.assertRootExists(client, error);
       throw error;
-    });
+    };
+    // 1 MiB covers most release files; larger ones go on with full chunks. Keeps credits for concurrency.
+    const first = await client.openReadClose(path, start, Math.min(chunkSize, FIRST_READ), relPath).catch(missing);
+    const tooLarge = (size: number) =>
+      new AgentError('SHARE_IO_ERROR', { share: this.location, host: this.unc.host, file: relPath }, `file is ${size} bytes, limit ${maxBytes}`);
+    if (first.info.size > maxBytes) throw tooLarge(first.info.size);
+    const common = { client, chunkSize, readsInFlight: this.options.readsInFlight ?? 4, file: relPath, errorParams: { host: this.unc.host, share: this.location }, signal };
+    if (start + first.data.length >= first.info.size) {
+      return new Smb2FileStream({ ...common, fileId: null, prefix: first.data, size: first.info.size, start });
+    }
+    const info = await client.open(path, 'file', relPath).catch(missing);
     if (info.size > maxBytes) {
       await client.closeFile(info.fileId).catch(() => undefined);
-      throw new AgentError('SHARE_IO_ERROR', { share: this.location, host: this.unc.host, file: relPath }, `file is ${info.size} bytes, limit ${maxBytes}`);
+      throw tooLarge(info.size);
     }
-    return new Smb2FileStream({
-      client,
-      fileId: info.fileId,
-      size: info.size,
-      start,
-      chunkSize: client.maxReadChunk(this.options.readChunkSize ?? 1024 * 1024),
-      readsInFlight: this.options.readsInFlight ?? 4,
-      file: relPath,
-      errorParams: { host: this.unc.host, share: this.location },
-      signal,
-    });
+    return new Smb2FileStream({ ...common, fileId: info.fileId, prefix: first.data, size: info.size, start });
   }
 
   /** The shared connection; a new one when there is none yet or the last one broke. */
@@ -200,6 +206,9 @@ export class Smb2ShareClient implements ShareClient {
     return [this.unc.dir, rel].filter(Boolean).join('/');
   }
 }
+
+const DEFAULT_CHUNK = 4 * 1024 * 1024;
+const FIRST_READ = 1024 * 1024;
 
 class Semaphore {
   private active = 0;

@@ -185,6 +185,29 @@ export class Smb2Client {
     }
   }
 
+  /**
+   * CREATE + READ + CLOSE as one compound: a small file (or the first chunk of a large one) in a single
+   * round trip. The handle is closed afterwards; `info.fileId` is not usable.
+   */
+  async openReadClose(path: string, offset: number, length: number, file = path): Promise<{ info: FileInfo; data: Buffer }> {
+    try {
+      const charge = this.multiCredit ? Math.ceil(length / 65536) : 1;
+      const [create, read] = await this.sendChain([
+        { command: Command.CREATE, body: buildCreateRequest(toSmbPath(path), 'file') },
+        { command: Command.READ, body: buildReadRequest(RELATED_FILE_ID, offset, length), creditCharge: charge },
+        { command: Command.CLOSE, body: buildCloseRequest(RELATED_FILE_ID) },
+      ]);
+      if (create!.header.status !== NtStatus.SUCCESS) throw this.statusError(create!.header.status, 'CREATE', file);
+      const info = parseCreateResponse(create!.message);
+      const status = read!.header.status;
+      if (status === NtStatus.END_OF_FILE) return { info, data: Buffer.alloc(0) };
+      if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'READ', file);
+      return { info, data: readResponseData(read!.message) };
+    } catch (error) {
+      throw this.wrap(error, 'CREATE+READ+CLOSE', file);
+    }
+  }
+
   /** Bytes at [offset, offset+length) as a view into the response; fewer at the end of the file, empty past it. */
   async read(fileId: Buffer, offset: number, length: number, file = ''): Promise<Buffer> {
     try {
@@ -365,6 +388,10 @@ export class Smb2Client {
     this.crypto.encrypt = true;
   }
 
+  private sendChain(parts: Array<{ command: number; body: Buffer; creditCharge?: number }>): Promise<Smb2Response[]> {
+    return this.conn.requestChain(parts.map((p) => ({ ...p, treeId: this.treeId, noCreditCharge: !this.multiCredit })));
+  }
+
   private send(command: number, body: Buffer, creditCharge = 1, extra: { sign?: boolean } = {}): Promise<Smb2Response> {
     return this.conn.request({
       command,
@@ -417,6 +444,9 @@ export class Smb2Client {
     return this.options.domain ? `${this.options.domain}\\${user}` : user;
   }
 }
+
+/** FileId meaning "the one the previous request of this compound opened". */
+const RELATED_FILE_ID = Buffer.alloc(16, 0xff);
 
 /** 'a/b/c.dll' → 'a\\b\\c.dll' (SMB2 paths are relative to the share, backslash-separated). */
 export function toSmbPath(path: string): string {

@@ -83,7 +83,6 @@ export class Smb2Connection {
   /** Largest credit balance seen: how large a multi-credit request can be without waiting forever. */
   creditHighWater = 1;
 
-  private readonly decoder = new FrameDecoder();
   private readonly pending = new Map<bigint, Pending>();
   private readonly creditWaiters: Array<{ charge: number; resolve: () => void; reject: (e: Error) => void }> = [];
   private readonly nonces = new NonceSource();
@@ -91,15 +90,18 @@ export class Smb2Connection {
   private nextMessageId = 0n;
   private failure: AgentError | null = null;
   private closing = false;
+  private corked = false;
+  /** Requests that hold credits and have no final response yet. */
+  private awaitingResponses = 0;
 
   private constructor(
     private readonly socket: net.Socket,
+    private readonly decoder: FrameDecoder,
     private readonly target: ErrorTarget,
     private readonly timeoutMs: number,
   ) {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.fail(this.closedError(error)));
     socket.on('close', () => this.fail(this.closedError(new Error('the server closed the connection'))));
   }
@@ -107,7 +109,21 @@ export class Smb2Connection {
   /** Opens the TCP connection; refused → SHARE_UNREACHABLE, no answer in timeoutMs → SHARE_TIMEOUT. */
   static connect(host: string, port: number, target: ErrorTarget, timeoutMs: number): Promise<Smb2Connection> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      let connection: Smb2Connection | null = null;
+      // The server speaks only after our first request, so frames never arrive before `connection` exists.
+      const decoder = new FrameDecoder((frame) => connection?.onFrame(frame));
+      // Reads go straight into the frame being assembled (see FrameDecoder).
+      const socket = net.connect({
+        host,
+        port,
+        onread: {
+          buffer: () => decoder.readInto(),
+          callback: (bytes: number) => {
+            connection?.onBytes(bytes);
+            return true;
+          },
+        },
+      });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new AgentError('SHARE_TIMEOUT', timeoutParams(target, timeoutMs), `TCP connect to ${host}:${port} timed out after ${timeoutMs} ms`));
@@ -115,7 +131,8 @@ export class Smb2Connection {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        resolve(new Smb2Connection(socket, target, timeoutMs));
+        connection = new Smb2Connection(socket, decoder, target, timeoutMs);
+        resolve(connection);
       });
       socket.once('error', (error) => {
         clearTimeout(timer);
@@ -134,7 +151,7 @@ export class Smb2Connection {
    * (SMB1-only server) or an SMB2 NEGOTIATE response.
    */
   async negotiateSmb1(message: Buffer): Promise<Buffer> {
-    await this.takeCredits(1);
+    await this.takeCredits(1, 1);
     const messageId = this.nextMessageId++;
     const answer = this.register(messageId, SMB1_NEGOTIATE, false, false);
     this.write(message);
@@ -143,35 +160,59 @@ export class Smb2Connection {
 
   /** Sends one request and resolves with its final response (any status: callers interpret it). */
   async request(options: RequestOptions): Promise<Smb2Response> {
+    const [response] = await this.requestChain([options]);
+    return response!;
+  }
+
+  /**
+   * Sends requests as one related compound (MS-SMB2 3.2.4.1.4): later ones act on the FileId the
+   * first one creates (pass the all-ones FileId). One frame out, and usually one back: a small file
+   * is CREATE + READ + CLOSE in a single round trip. Each response resolves on its own.
+   */
+  async requestChain(parts: RequestOptions[]): Promise<Smb2Response[]> {
     if (this.failure) throw this.failure;
-    const charge = Math.max(1, options.creditCharge ?? 1);
-    await this.takeCredits(charge);
+    const charges = parts.map((p) => Math.max(1, p.creditCharge ?? 1));
+    const total = charges.reduce((a, b) => a + b, 0);
+    await this.takeCredits(total, parts.length);
     if (this.failure) throw this.failure;
-    const messageId = this.nextMessageId;
-    this.nextMessageId += BigInt(charge);
 
     const session = this.session;
-    const message = Buffer.allocUnsafe(HEADER_SIZE + options.body.length);
-    writeRequestHeader(message, 0, {
-      command: options.command,
-      creditCharge: options.noCreditCharge ? 0 : charge,
-      // Ask for enough to keep many large reads in flight; the server caps what it grants.
-      creditRequest: Math.max(charge, 256),
-      messageId,
-      treeId: options.treeId ?? 0,
-      sessionId: session?.sessionId ?? 0n,
-    });
-    options.body.copy(message, HEADER_SIZE);
     const encrypt = !!session?.encrypt && session.cipher !== 0;
-    if (!encrypt && session?.signer && (session.signAll || options.sign)) signMessage(session.signer, message);
-    options.onSent?.(message);
+    const sizes = parts.map((p, i) => {
+      const size = HEADER_SIZE + p.body.length;
+      return i < parts.length - 1 ? (size + 7) & ~7 : size; // compounded messages start 8-byte aligned
+    });
+    const chain = Buffer.alloc(sizes.reduce((a, b) => a + b, 0));
+    const responses: Array<Promise<Smb2Response>> = [];
+    let offset = 0;
+    parts.forEach((part, i) => {
+      const messageId = this.nextMessageId;
+      this.nextMessageId += BigInt(charges[i]!);
+      const message = chain.subarray(offset, offset + sizes[i]!);
+      writeRequestHeader(message, 0, {
+        command: part.command,
+        creditCharge: part.noCreditCharge ? 0 : charges[i]!,
+        // Ask for enough to keep many large reads in flight; the server caps what it grants.
+        creditRequest: Math.max(charges[i]!, 256),
+        flags: i > 0 ? HeaderFlag.RELATED_OPERATIONS : 0,
+        messageId,
+        treeId: part.treeId ?? 0,
+        sessionId: session?.sessionId ?? 0n,
+      });
+      if (i < parts.length - 1) message.writeUInt32LE(sizes[i]!, 20); // NextCommand
+      part.body.copy(message, HEADER_SIZE);
+      // Each message of a chain is signed on its own, padding included.
+      if (!encrypt && session?.signer && (session.signAll || part.sign)) signMessage(session.signer, message);
+      part.onSent?.(message);
+      this.stats.requests++;
+      responses.push(this.register(messageId, part.command, !!part.skipVerify, encrypt) as Promise<Smb2Response>);
+      offset += sizes[i]!;
+    });
     const wire = encrypt
-      ? encryptMessage(message, { cipher: session!.cipher as CipherId, key: session!.encryptionKey, sessionId: session!.sessionId, nonce: this.nonces.next(session!.cipher as CipherId) })
-      : message;
-    this.stats.requests++;
-    const response = this.register(messageId, options.command, !!options.skipVerify, encrypt);
+      ? encryptMessage(chain, { cipher: session!.cipher as CipherId, key: session!.encryptionKey, sessionId: session!.sessionId, nonce: this.nonces.next(session!.cipher as CipherId) })
+      : chain;
     this.write(wire);
-    return response as Promise<Smb2Response>;
+    return Promise.all(responses);
   }
 
   /** Ends the connection; pending requests fail with SHARE_CONNECTION_CLOSED. */
@@ -183,11 +224,18 @@ export class Smb2Connection {
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
+  /** Writes of one tick go out together (one syscall for many concurrent requests). */
   private write(wire: Buffer): void {
-    this.socket.cork();
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(frameHeader(wire.length));
     this.socket.write(wire);
-    this.socket.uncork();
   }
 
   private register(messageId: bigint, command: number, skipVerify: boolean, encrypted: boolean): Promise<Smb2Response | Buffer> {
@@ -205,23 +253,34 @@ export class Smb2Connection {
     return timer;
   }
 
-  private takeCredits(charge: number): Promise<void> {
+  /**
+   * Reserves `charge` credits for `messages` requests about to be sent (FIFO: a large request is not
+   * starved by small ones). Counted as awaiting a response from this moment, before they are written.
+   */
+  private takeCredits(charge: number, messages: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.creditWaiters.length === 0 && this.credits >= charge) {
       this.credits -= charge;
+      this.awaitingResponses += messages;
       return Promise.resolve();
     }
-    if (this.pending.size === 0 && this.credits < charge) {
-      return Promise.reject(this.protocolError(`the server granted only ${this.credits} credits, ${charge} needed`));
-    }
-    const waiting = new Promise<void>((resolve, reject) => this.creditWaiters.push({ charge, resolve, reject }));
+    const waiting = new Promise<void>((resolve, reject) =>
+      this.creditWaiters.push({
+        charge,
+        resolve: () => {
+          this.awaitingResponses += messages;
+          resolve();
+        },
+        reject,
+      }),
+    );
     this.checkCreditDeadlock();
     return waiting;
   }
 
-  /** Credits only come with responses: waiting with nothing in flight would wait forever. */
+  /** Credits only come with responses: waiting with no response to come would wait forever. */
   private checkCreditDeadlock(): void {
-    if (this.creditWaiters.length && this.pending.size === 0) {
+    if (this.creditWaiters.length && this.awaitingResponses === 0) {
       this.fail(this.protocolError(`the server granted only ${this.credits} credits, ${this.creditWaiters[0]!.charge} needed`));
     }
   }
@@ -236,10 +295,10 @@ export class Smb2Connection {
     }
   }
 
-  private onData(chunk: Buffer): void {
-    this.stats.bytesReceived += chunk.length;
+  private onBytes(count: number): void {
+    this.stats.bytesReceived += count;
     try {
-      this.decoder.push(chunk, (frame) => this.onFrame(frame));
+      this.decoder.onRead(count);
     } catch (error) {
       this.fail(this.protocolError(error instanceof Error ? error.message : String(error)));
     }
@@ -301,7 +360,8 @@ export class Smb2Connection {
   private settle(entry: Pending): void {
     clearTimeout(entry.timer);
     this.pending.delete(entry.messageId);
-    queueMicrotask(() => this.checkCreditDeadlock());
+    this.awaitingResponses--;
+    this.checkCreditDeadlock();
   }
 
   private fail(error: AgentError): void {

@@ -4,9 +4,13 @@ import type { Smb2Client } from './client';
 
 export interface FileStreamOptions {
   client: Smb2Client;
-  fileId: Buffer;
+  /** Open handle, or null when `prefix` already holds every byte. */
+  fileId: Buffer | null;
+  /** Bytes from `start` already fetched (by the CREATE+READ+CLOSE compound); delivered first. */
+  prefix?: Buffer;
   /** Size from CREATE; reading stops there. */
   size: number;
+  /** Offset of the first byte of `prefix` (or of the stream). */
   start: number;
   /** Bytes per READ request. */
   chunkSize: number;
@@ -36,10 +40,12 @@ export class Smb2FileStream extends Readable {
   private delivering = false;
   private finished = false;
   private closePromise: Promise<void> | null = null;
+  private prefix: Buffer | null;
 
   constructor(private readonly o: FileStreamOptions) {
     super({ highWaterMark: Math.max(o.chunkSize, 1024 * 1024) });
-    this.nextOffset = Math.min(o.start, o.size);
+    this.prefix = o.prefix?.length ? o.prefix : null;
+    this.nextOffset = o.fileId ? Math.min(o.start + (o.prefix?.length ?? 0), o.size) : o.size;
     if (o.signal) {
       if (o.signal.aborted) queueMicrotask(() => this.destroy(abortError(o.signal!)));
       else o.signal.addEventListener('abort', () => this.destroy(abortError(o.signal!)), { once: true });
@@ -48,6 +54,11 @@ export class Smb2FileStream extends Readable {
 
   override _read(): void {
     this.wanted = true;
+    if (this.prefix) {
+      const prefix = this.prefix;
+      this.prefix = null;
+      if (!this.push(prefix)) this.wanted = false;
+    }
     this.fill();
     void this.deliver();
   }
@@ -65,7 +76,7 @@ export class Smb2FileStream extends Readable {
       const offset = this.nextOffset;
       const length = Math.min(this.o.chunkSize, this.o.size - offset);
       this.nextOffset += length;
-      const data = this.o.client.read(this.o.fileId, offset, length, this.o.file);
+      const data = this.o.client.read(this.o.fileId!, offset, length, this.o.file);
       data.catch(() => undefined); // observed in deliver(); avoid unhandled-rejection noise meanwhile
       this.queue.push({ offset, length, data });
     }
@@ -101,7 +112,7 @@ export class Smb2FileStream extends Readable {
     const parts = [first];
     let got = first.length;
     while (got < head.length) {
-      const more = await this.o.client.read(this.o.fileId, head.offset + got, head.length - got, this.o.file);
+      const more = await this.o.client.read(this.o.fileId!, head.offset + got, head.length - got, this.o.file);
       if (more.length === 0) {
         throw new AgentError('SHARE_IO_ERROR', { ...this.o.errorParams, file: this.o.file }, `${this.o.file} ended at ${head.offset + got} bytes, its size was ${this.o.size}: it changed while being read`);
       }
@@ -112,7 +123,8 @@ export class Smb2FileStream extends Readable {
   }
 
   private closeFile(): Promise<void> {
-    this.closePromise ??= this.o.client.closeFile(this.o.fileId, this.o.file).catch(() => undefined);
+    const fileId = this.o.fileId;
+    this.closePromise ??= fileId ? this.o.client.closeFile(fileId, this.o.file).catch(() => undefined) : Promise.resolve();
     return this.closePromise;
   }
 }

@@ -3,7 +3,7 @@
  * byte and a 24-bit big-endian length.
  */
 
-/** Largest frame accepted: a 16 MiB read plus headers; anything bigger means a broken stream. */
+/** Largest frame the 24-bit length allows. */
 export const MAX_FRAME = 0x00ffffff;
 
 export function frameHeader(length: number): Buffer {
@@ -14,17 +14,48 @@ export function frameHeader(length: number): Buffer {
 }
 
 /**
- * Reassembles frames from socket chunks. A frame that lies inside one chunk is returned as a view
- * (no copy); a frame spread over chunks is copied once into a buffer of its exact size.
+ * Reassembles frames from the byte stream. Two ways to feed it:
+ * - push(chunk): chunks the caller owns; a frame inside one chunk is returned as a view (no copy).
+ * - readInto()/onRead(n): for Node's `onread` socket option, so the kernel writes straight into the
+ *   buffer of a large frame (one copy less, and one read syscall per frame part instead of per 64 KiB).
+ *   Data landing in the shared scratch buffer is copied out before the scratch is reused.
  */
 export class FrameDecoder {
   private partial: Buffer | null = null;
   private partialFilled = 0;
-  private header = Buffer.alloc(4);
+  private readonly header = Buffer.alloc(4);
   private headerFilled = 0;
+  private readonly scratch: Buffer;
+  private intoPartial = false;
 
-  /** Feeds one chunk; calls onFrame for each complete frame, in order. */
-  push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
+  constructor(
+    private readonly onFrame: (frame: Buffer) => void,
+    scratchSize = 256 * 1024,
+  ) {
+    this.scratch = Buffer.allocUnsafe(scratchSize);
+  }
+
+  /** The buffer the next socket read should fill. */
+  readInto(): Buffer {
+    this.intoPartial = this.partial !== null;
+    return this.partial ? this.partial.subarray(this.partialFilled) : this.scratch;
+  }
+
+  /** `n` bytes were written into the buffer readInto() returned. */
+  onRead(n: number): void {
+    if (this.intoPartial) {
+      this.partialFilled += n;
+      if (this.partialFilled === this.partial!.length) this.completePartial();
+      return;
+    }
+    this.feed(this.scratch.subarray(0, n), true);
+  }
+
+  push(chunk: Buffer): void {
+    this.feed(chunk, false);
+  }
+
+  private feed(chunk: Buffer, transient: boolean): void {
     let pos = 0;
     while (pos < chunk.length) {
       if (this.partial) {
@@ -32,11 +63,7 @@ export class FrameDecoder {
         chunk.copy(this.partial, this.partialFilled, pos, pos + take);
         this.partialFilled += take;
         pos += take;
-        if (this.partialFilled === this.partial.length) {
-          const frame = this.partial;
-          this.partial = null;
-          onFrame(frame);
-        }
+        if (this.partialFilled === this.partial.length) this.completePartial();
         continue;
       }
       if (this.headerFilled > 0 || chunk.length - pos < 4) {
@@ -46,29 +73,35 @@ export class FrameDecoder {
         pos += take;
         if (this.headerFilled < 4) return;
         this.headerFilled = 0;
-        this.startFrame(this.header.readUInt32BE(0), onFrame);
+        this.startFrame(this.header.readUInt32BE(0));
         continue;
       }
       const length = chunk.readUInt32BE(pos);
       pos += 4;
       if (length >>> 24 !== 0) throw new Error(`bad transport header 0x${length.toString(16)}`);
       if (chunk.length - pos >= length) {
-        const frame = chunk.subarray(pos, pos + length);
+        const view = chunk.subarray(pos, pos + length);
         pos += length;
-        onFrame(frame);
+        this.onFrame(transient ? Buffer.from(view) : view);
       } else {
-        this.startFrame(length, onFrame);
+        this.startFrame(length);
       }
     }
   }
 
-  private startFrame(length: number, onFrame: (frame: Buffer) => void): void {
+  private startFrame(length: number): void {
     if (length >>> 24 !== 0) throw new Error(`bad transport header 0x${length.toString(16)}`);
     if (length === 0) {
-      onFrame(Buffer.alloc(0));
+      this.onFrame(Buffer.alloc(0));
       return;
     }
     this.partial = Buffer.allocUnsafe(length);
     this.partialFilled = 0;
+  }
+
+  private completePartial(): void {
+    const frame = this.partial!;
+    this.partial = null;
+    this.onFrame(frame);
   }
 }

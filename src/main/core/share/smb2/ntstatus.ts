@@ -136,6 +136,7 @@ export function ntStatusToAgentError(status: number, ctx: StatusContext): AgentE
     case NtStatus.USER_SESSION_DELETED:
     case NtStatus.NETWORK_SESSION_EXPIRED:
       return new AgentError('SHARE_CONNECTION_CLOSED', { ...params, reason: ntStatusName(s) }, detail);
+    case NtStatus.FILE_IS_A_DIRECTORY:
     case NtStatus.INSUFFICIENT_RESOURCES:
     case NtStatus.REQUEST_NOT_ACCEPTED:
     case NtStatus.IO_TIMEOUT:
