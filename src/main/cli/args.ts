@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['check', 'update', 'status', 'launch', 'diagnose', 'bundle', 'publish', 'demo', 'help'] as const;
+export const COMMANDS = ['check', 'update', 'status', 'launch', 'diagnose', 'bundle', 'fleet', 'publish', 'demo', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -19,6 +19,7 @@ export interface CliArgs {
   dir?: string;
   mode?: string;
   out?: string;
+  prefix?: string;
   showVersion: boolean;
 }
 
@@ -45,6 +46,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         dir: { type: 'string' },
         mode: { type: 'string' },
         out: { type: 'string', short: 'o' },
+        prefix: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -74,6 +76,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ...(v.dir !== undefined ? { dir: v.dir } : {}),
     ...(v.mode !== undefined ? { mode: v.mode } : {}),
     ...(v.out !== undefined ? { out: v.out } : {}),
+    ...(v.prefix !== undefined ? { prefix: v.prefix } : {}),
     showVersion: false,
   };
 }
@@ -87,6 +90,7 @@ export const HELP_TEXT = `his-update — HIS 更新代理 / HIS update agent
   his-update launch  APP                 先更新再启动 HIS / update if needed, then start the HIS exe
   his-update diagnose [APP] [--json]     一键诊断 / every check with evidence and fix (exit 1 if one fails)
   his-update bundle  [APP] [--out FILE]  支持包 / support zip for IT: logs, config (secrets masked), diagnosis
+  his-update fleet   [--prefix WARD] [--json]  机群状态 / every PC's versions and last result (HIS database)
   his-update publish DIR --app ID --version V [--updater PATH] [--updater-arg A]...
                      [--success-codes 0,3010] [--timeout SECONDS] [--notes TEXT]
                                          为发布目录生成 his-release.json / write the release manifest

@@ -4,6 +4,7 @@ process.env.UV_THREADPOOL_SIZE ??= '16';
 import { AgentError, toAgentError } from '../core/errors/agent-error';
 import { HELP_TEXT, parseCliArgs, UsageError, type CliArgs } from './args';
 import { runCheck } from './commands/check';
+import { runFleet } from './commands/fleet';
 import { runBundle, runDiagnose } from './commands/diagnose';
 import { runLaunch } from './commands/launch';
 import { runPublish } from './commands/publish';
@@ -35,6 +36,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runDiagnose(args, io);
       case 'bundle':
         return await runBundle(args, io);
+      case 'fleet':
+        return await runFleet(args, io);
       case 'publish':
         return await runPublish(args, io);
       case 'demo':

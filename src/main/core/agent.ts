@@ -30,6 +30,7 @@ export class Agent {
   readonly status: StatusStore;
   private readonly states = new Map<string, RunState>();
   private current: AbortController | null = null;
+  private fleetPending: Promise<unknown> = Promise.resolve();
 
   constructor(readonly ctx: EngineContext) {
     this.status = new StatusStore(ctx.loaded.dirs.stateDir, ctx.loaded.config.agent.historyLimit, ctx.logger);
@@ -273,5 +274,48 @@ export class Agent {
       this.ctx.events.emit({ type: 'error', appId, error: failure.toJSON() });
     }
     this.ctx.events.emit({ type: 'result', appId, record });
+    this.reportToFleet(appId, record.outcome, record.endedAt, record);
+  }
+
+  /** Re-sends every app's last status with the current time, so IT can tell a quiet PC from a dead one. */
+  async heartbeat(): Promise<void> {
+    if (!this.ctx.fleet) return;
+    const status = await this.status.read();
+    for (const app of this.apps) {
+      const s = status.apps[app.id];
+      const last = [...status.history].reverse().find((r) => r.appId === app.id);
+      this.reportToFleet(app.id, s?.lastResult ?? 'unknown', new Date().toISOString(), last, s?.installedVersion, s?.targetVersion);
+    }
+    await this.fleetPending;
+  }
+
+  /** Lets a short-lived process (the CLI) give the fleet report a moment before it exits; the row is queued either way. */
+  async flushFleet(timeoutMs: number): Promise<void> {
+    await Promise.race([this.fleetPending, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  }
+
+  private reportToFleet(appId: string, state: string, reportedAt: string, record: RunRecord | undefined, installed?: string | null, target?: string | null): void {
+    const fleet = this.ctx.fleet;
+    if (!fleet) return;
+    const row = {
+      machine: this.ctx.machine,
+      user: this.ctx.user,
+      app: appId,
+      installedVersion: installed !== undefined ? installed : record?.outcome === 'updated' ? record.to : (record?.from ?? null),
+      targetVersion: target !== undefined ? target : (record?.to ?? null),
+      state,
+      errorCode: record?.error?.code ?? null,
+      messageZh: record?.error?.zh ?? null,
+      durationMs: record?.durationMs ?? null,
+      bytesMoved: record?.bytesMoved ?? null,
+      agentVersion: this.ctx.agentVersion,
+      reportedAt,
+    };
+    // Chained, never awaited by a run: a database that is down only leaves the row in the local queue.
+    this.fleetPending = this.fleetPending.then(() =>
+      fleet.report(row).then((outcome) => {
+        if (outcome.error) this.ctx.logger.warn(`fleet report queued (${outcome.pending} waiting): ${outcome.error.code}`, { detail: outcome.error.detail });
+      }, (error: unknown) => this.ctx.logger.warn('fleet report failed', { error: String(error) })),
+    );
   }
 }

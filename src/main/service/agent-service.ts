@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger';
 import { launchDetached } from '../core/platform/process-inspector';
 import type { RunRecord, RunTrigger } from '../core/report/status-store';
 import { readLogTail } from './log-tail';
+import { queryFleet } from '../core/report/fleet-query';
 import { diagnose } from '../core/diagnose';
 import { writeSupportBundle } from '../core/diagnose/bundle';
 
@@ -130,8 +131,16 @@ export class AgentService {
       return { path: bundle.path, bytes: bundle.bytes };
     },
     'agent:get-fleet': async (request) => {
-      if (!this.options.extras?.queryFleet) throw new AgentError('INTERNAL_ERROR', { where: 'fleet status not configured' });
-      return this.options.extras.queryFleet(request);
+      if (this.options.extras?.queryFleet) return this.options.extras.queryFleet(request);
+      const ctx = this.agent.ctx;
+      const silentHours = request.silentHours ?? ctx.loaded.config.fleet.silentHours;
+      try {
+        const snapshot = await queryFleet(ctx.loaded.config, { secrets: ctx.secrets, logger: ctx.logger, silentHours, ...(request.prefix ? { prefix: request.prefix } : {}) });
+        return { generatedAt: snapshot.generatedAt, silentHours: snapshot.silentHours, rows: snapshot.rows, countsByVersion: snapshot.countsByVersion, error: null };
+      } catch (error) {
+        // The tab shows why the fleet cannot be read instead of failing the request.
+        return { generatedAt: new Date().toISOString(), silentHours, rows: [], countsByVersion: [], error: toAgentError(error, 'DB_ERROR', { reason: 'fleet' }).toJSON() };
+      }
     },
     'agent:launch-his': async (request) => {
       const app = this.agent.app(request.appId);

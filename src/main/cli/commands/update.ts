@@ -7,6 +7,9 @@ import { selectedApps } from './check';
 import type { Agent } from '../../core/agent';
 import type { RunRecord, RunTrigger } from '../../core/report/status-store';
 
+/** How long a CLI run waits for its fleet row to reach the database before exiting (it stays queued anyway). */
+export const FLEET_FLUSH_MS = 5000;
+
 const STATE_TEXT: Record<string, string> = {
   checking: '正在检查版本 / checking',
   downloading: '正在下载 / downloading',
@@ -41,6 +44,7 @@ export async function updateWithProgress(agent: Agent, appIds: string[] | undefi
   } finally {
     bar.end();
     unsubscribe();
+    await agent.flushFleet(FLEET_FLUSH_MS);
   }
 }
 

@@ -7,6 +7,7 @@ import type { ProcessInspector } from '../platform/process-inspector';
 import type { ShareFactory } from '../share/factory';
 import type { VersionSourceFactory } from '../version/source-factory';
 import type { AgentEvents } from './events';
+import type { FleetReporter } from '../report/fleet-reporter';
 
 /** The answer of whoever asks the nurse to close the HIS (tray prompt); the CLI has none. */
 export type CloseHisAnswer = 'retry' | 'cancel';
@@ -31,4 +32,6 @@ export interface EngineContext {
   askToCloseHis?: (app: AppConfig, signal: AbortSignal) => Promise<CloseHisAnswer>;
   /** Poll interval while waiting for the HIS to close (tests shorten it). */
   hisPollMs?: number;
+  /** Writes this PC's status row into the HIS database (fleet.enabled); never blocks a run. */
+  fleet?: FleetReporter;
 }

@@ -8,6 +8,7 @@ import { createShareFactory, type ShareFactory } from '../share/factory';
 import { createVersionSourceFactory, type VersionSourceFactory } from '../version/source-factory';
 import { AGENT_VERSION } from '../version-info';
 import type { EngineContext } from './context';
+import { FleetReporter } from '../report/fleet-reporter';
 import { AgentEvents } from './events';
 
 export interface ContextOverrides {
@@ -26,6 +27,8 @@ export function createEngineContext(loaded: LoadedConfig, logger: Logger, overri
   const secrets = overrides.secrets ?? new DefaultSecretResolver();
   const commands = overrides.commands ?? systemCommandRunner;
   const shares = overrides.shares ?? createShareFactory(secrets, logger);
+  const { fleet, database } = loaded.config;
+  const reporter = fleet.enabled && database ? new FleetReporter({ database, fleet, secrets, stateDir: loaded.dirs.stateDir, logger }) : undefined;
   return {
     loaded,
     logger,
@@ -40,6 +43,7 @@ export function createEngineContext(loaded: LoadedConfig, logger: Logger, overri
     agentVersion: AGENT_VERSION,
     ...(overrides.askToCloseHis ? { askToCloseHis: overrides.askToCloseHis } : {}),
     ...(overrides.hisPollMs !== undefined ? { hisPollMs: overrides.hisPollMs } : {}),
+    ...(reporter ? { fleet: reporter } : {}),
   };
 }
 
