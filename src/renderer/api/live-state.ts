@@ -11,9 +11,11 @@ export interface LiveApp {
 export interface LiveState {
   snapshot: AgentSnapshot | null;
   apps: LiveApp[];
+  /** Counts snapshots pushed by the agent (one at the end of every run): lists keyed on it reload then. */
+  runsEnded: number;
 }
 
-export const emptyLiveState: LiveState = { snapshot: null, apps: [] };
+export const emptyLiveState: LiveState = { snapshot: null, apps: [], runsEnded: 0 };
 
 const ACTIVE: ReadonlySet<RunState> = new Set(['checking', 'downloading', 'waiting-for-his', 'applying']);
 
@@ -25,7 +27,7 @@ export function isActive(state: RunState): boolean {
 export function applyEvent(state: LiveState, event: UiEvent): LiveState {
   switch (event.type) {
     case 'snapshot':
-      return fromSnapshot(event.snapshot, state);
+      return { ...fromSnapshot(event.snapshot, state), runsEnded: state.runsEnded + 1 };
     case 'state':
       return mapApp(state, event.appId, (app) => {
         const view: AppView = { ...app.view, state: event.state };
@@ -57,6 +59,7 @@ export function applyEvent(state: LiveState, event: UiEvent): LiveState {
 export function fromSnapshot(snapshot: AgentSnapshot, previous: LiveState = emptyLiveState): LiveState {
   return {
     snapshot,
+    runsEnded: previous.runsEnded,
     apps: snapshot.apps.map((view) => {
       const before = previous.apps.find((a) => a.view.id === view.id);
       // A snapshot taken after the run carries the same error in lastError; keep the live one only while it is newer.

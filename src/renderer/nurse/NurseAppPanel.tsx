@@ -127,7 +127,7 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
   return (
     <section className={`nurse-panel tone-${tone}`} aria-labelledby={`app-${appId}-title`} data-state={state.kind} data-testid={`nurse-${appId}`}>
       <p className="app-name">{name}</p>
-      {/* A new key per state remounts the panel, so autoFocus moves the keyboard to the new primary button. */}
+      {/* A new key per state remounts the body and the buttons, so autoFocus moves the keyboard to the new primary button. */}
       <div key={state.kind} className="nurse-body" aria-live="polite">
         <h2 id={`app-${appId}-title`} className="nurse-title">
           <StateIcon tone={tone} size={34} />
@@ -150,7 +150,11 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
           <p className="nurse-error-code">{t('nurse.error.code', { code: action.error.code })}</p>
         </div>
       )}
-      {actions && <div className="actions">{actions}</div>}
+      {actions && (
+        <div key={`actions-${state.kind}`} className="actions">
+          {actions}
+        </div>
+      )}
       {copied && (
         <p className={`note tone-${copied === 'ok' ? 'ok' : 'error'}`} role="status">
           {t(copied === 'ok' ? 'nurse.copied' : 'nurse.copyFailed')}

@@ -14,7 +14,9 @@ const ORDER: CheckStatus[] = ['fail', 'warn', 'pass', 'skip'];
 export function DiagnosisTab({ apps }: { apps: AppView[] }) {
   const api = useApi();
   const { lang, t } = useLang();
-  const [appId, setAppId] = useState<string>(apps.length === 1 ? apps[0]!.id : '');
+  const [selected, setSelected] = useState<string | null>(null);
+  // The diagnosis covers one app; until someone picks another, the first configured one.
+  const appId = selected ?? apps[0]?.id ?? '';
   const [report, setReport] = useState<DiagnosisReportView | null>(null);
   const [bundle, setBundle] = useState<{ path: string; bytes: number } | null>(null);
   const diagnose = useAction();
@@ -38,8 +40,7 @@ export function DiagnosisTab({ apps }: { apps: AppView[] }) {
         {apps.length > 1 && (
           <label>
             {t('diag.app')}{' '}
-            <select value={appId} onChange={(e) => setAppId(e.target.value)}>
-              <option value="">{t('diag.allApps')}</option>
+            <select value={appId} onChange={(e) => setSelected(e.target.value)}>
               {apps.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.displayName}

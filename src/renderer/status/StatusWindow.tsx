@@ -36,8 +36,8 @@ export function StatusWindow({ initialTab = 'status' }: { initialTab?: StatusTab
       {loadError && <ErrorMessage error={loadError} title={t('app.loadFailed')} />}
       <Tabs tabs={tabs} active={tab} onChange={setTab} label={t('tabs.label')}>
         {tab === 'status' && (snapshot ? <StatusTab snapshot={snapshot} apps={live.apps} /> : !loadError && <p className="muted">{t('app.loading')}</p>)}
-        {tab === 'history' && <HistoryTab refreshKey={snapshot} />}
-        {tab === 'log' && <LogTab refreshKey={snapshot} />}
+        {tab === 'history' && <HistoryTab refreshKey={live.runsEnded} />}
+        {tab === 'log' && <LogTab refreshKey={live.runsEnded} />}
         {tab === 'diagnosis' && <DiagnosisTab apps={live.apps.map((a) => a.view)} />}
         {tab === 'fleet' && <FleetTab />}
       </Tabs>
