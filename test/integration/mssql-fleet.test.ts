@@ -114,8 +114,8 @@ describe.each(TARGETS)('fleet status against %s server', (kind) => {
     expect(view.rows.map((r) => r.machine)).toEqual(['B-PC02', 'D-PC04', 'C-PC03', 'A-PC01', 'ICU_01', 'ICUX01']);
     expect(view.rows.map((r) => r.silent)).toEqual([false, true, true, false, false, false]);
     expect(view.countsByVersion).toEqual([
-      { app: 'nurse', version: '5.1.0.0', count: 3 },
       { app: 'nurse', version: '5.2.0.123', count: 3 },
+      { app: 'nurse', version: '5.1.0.0', count: 3 },
     ]);
     expect(view.totals).toEqual({ rows: 6, machines: 6, failed: 2, silent: 2 });
     const icu = await queryFleet({ database: db.config(), fleet: fleet() }, { secrets: db.secrets, prefix: 'ICU_' });

@@ -3,6 +3,7 @@ import type { DatabaseConfig, FleetConfig } from '../config/schema';
 import type { SecretResolver } from '../config/secrets';
 import { withDatabase } from '../db/session';
 import { AgentError } from '../errors/agent-error';
+import { compareVersions } from '../version/compare';
 import type { Logger } from '../logger';
 import { likePrefix, selectStatement } from './fleet-sql';
 import type { FleetRow, FleetSnapshot } from './fleet-types';
@@ -73,7 +74,10 @@ function toFleetRow(r: Row, serverNow: Date, silentHours: number): FleetRow {
   };
 }
 
-/** Failed first (newest failure on top), then silent (longest silent on top), then the rest by name. */
+/**
+ * Failed first (newest failure on top), then silent (longest silent on top), then the rest by name.
+ * Version counts: per app, most PCs first, newer version first on a tie.
+ */
 export function buildSnapshot(rows: FleetRow[], silentHours: number, now: Date): FleetSnapshot {
   const rank = (r: FleetRow): number => (r.errorCode ? 0 : r.silent ? 1 : 2);
   const sorted = [...rows].sort((a, b) => {
@@ -90,7 +94,8 @@ export function buildSnapshot(rows: FleetRow[], silentHours: number, now: Date):
     entry.count++;
     counts.set(key, entry);
   }
-  const countsByVersion = [...counts.values()].sort((a, b) => a.app.localeCompare(b.app) || b.count - a.count || String(a.version).localeCompare(String(b.version)));
+  const byVersionDesc = (a: string | null, b: string | null): number => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : compareVersions(b, a));
+  const countsByVersion = [...counts.values()].sort((a, b) => a.app.localeCompare(b.app) || b.count - a.count || byVersionDesc(a.version, b.version));
   return {
     generatedAt: now.toISOString(),
     silentHours,
