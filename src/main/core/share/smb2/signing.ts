@@ -40,7 +40,7 @@ export function computeSignature(signer: Signer, message: Buffer): Buffer {
 
 /** Sets SMB2_FLAGS_SIGNED and writes the signature into the message in place. */
 export function signMessage(signer: Signer, message: Buffer): void {
-  message.writeUInt32LE(message.readUInt32LE(16) | HeaderFlag.SIGNED, 16);
+  message.writeUInt32LE((message.readUInt32LE(16) | HeaderFlag.SIGNED) >>> 0, 16);
   message.fill(0, SIGNATURE_OFFSET, SIGNATURE_OFFSET + 16);
   computeSignature(signer, message).copy(message, SIGNATURE_OFFSET);
 }
