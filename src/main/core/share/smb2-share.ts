@@ -3,6 +3,7 @@ import { AgentError } from '../errors/agent-error';
 import type { ReadStreamOptions, ShareClient, ShareEntry } from './share-client';
 import { parseUnc, type UncParts } from './share-path';
 import { Smb2Client, type Smb2SessionInfo } from './smb2/client';
+import type { ConnectionStats } from './smb2/connection';
 import type { CipherId, SigningAlgorithmId } from './smb2/constants';
 import { Smb2FileStream } from './smb2/file-stream';
 
@@ -65,6 +66,11 @@ export class Smb2ShareClient implements ShareClient {
   /** Dialect, signing and encryption in use (connects if needed). */
   async sessionInfo(): Promise<Smb2SessionInfo> {
     return (await this.client()).info;
+  }
+
+  /** Counters of the current connection (requests, interim responses, bytes), for the IT window and tests. */
+  async connectionStats(): Promise<ConnectionStats> {
+    return { ...(await this.client()).stats };
   }
 
   async stat(relPath: string): Promise<ShareEntry | null> {
