@@ -185,6 +185,29 @@ describe('mssql version source: servers that are not there', () => {
     }
   });
 
+  test('logs in but never answers the pool\'s SELECT 1: DB_TIMEOUT after connect + request timeout, not tarn\'s 30 s', async () => {
+    db.tds!.options.stall = /^SELECT 1;$/;
+    try {
+      const error = await failure('SELECT 1 never answered (1 s + 1 s)', () => check({ connectTimeoutSeconds: 1, requestTimeoutSeconds: 1 }));
+      expect(error.code).toBe('DB_TIMEOUT');
+      expect(timings['SELECT 1 never answered (1 s + 1 s)']).toBeLessThan(4000);
+    } finally {
+      db.tds!.options.stall = undefined;
+    }
+  });
+
+  test('a hanging query whose cancel is never acknowledged: DB_TIMEOUT after request timeout + 2 s cancel wait', async () => {
+    Object.assign(db.tds!.options, { stall: /his_hang/, ignoreAttention: true });
+    try {
+      const source = new MssqlVersionSource({ database: db.config({ requestTimeoutSeconds: 1 }), query: 'SELECT 1 AS version FROM his_hang', secrets: db.secrets });
+      const error = await failure('query hangs, cancel ignored (1 s)', () => source.getTarget(QUERY));
+      expect(error.code).toBe('DB_TIMEOUT');
+      expect(timings['query hangs, cancel ignored (1 s)']).toBeLessThan(5000);
+    } finally {
+      Object.assign(db.tds!.options, { stall: undefined, ignoreAttention: false });
+    }
+  });
+
   test('an abort signal ends a hanging check at once with CANCELLED', async () => {
     db.tds!.options.behavior = 'silent';
     try {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { configSchema, databaseSchema, type DatabaseConfig } from '../../src/main/core/config/schema';
-import { buildPoolConfig, describeEndpoint, LEGACY_TLS_OPTIONS } from '../../src/main/core/db/connection-config';
+import { buildPoolConfig, describeEndpoint, LEGACY_TLS_OPTIONS, sessionDeadlineMs } from '../../src/main/core/db/connection-config';
 
 const base = (overrides: Record<string, unknown> = {}): DatabaseConfig =>
   databaseSchema.parse({ server: 'his-db', database: 'his', authentication: { type: 'sql', user: 'his_update', password: { env: 'P' } }, ...overrides });
@@ -14,7 +14,10 @@ describe('mssql pool settings from the database section', () => {
     expect(config).toMatchObject({ server: 'his-db', port: 1433, database: 'his', user: 'his_update', password: 'secret', connectionTimeout: 15_000, requestTimeout: 15_000 });
     expect(config.options).toMatchObject({ encrypt: false, trustServerCertificate: false, appName: 'his-update-agent' });
     expect(config.options?.cryptoCredentialsDetails).toBeUndefined();
-    expect(config.pool).toMatchObject({ min: 0, max: 1 });
+    expect(config.pool).toMatchObject({ min: 0, max: 1, acquireTimeoutMillis: 30_000 });
+    expect(config.options?.cancelTimeout).toBe(2000);
+    // Worst case of one session whatever the server does: 2 × connect + 2 × request + the cancel wait.
+    expect(sessionDeadlineMs(base())).toBe(62_000);
   });
 
   test('legacyTls adds exactly the TLS 1.0 settings SQL Server 2005/2008 need', () => {

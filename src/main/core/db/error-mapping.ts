@@ -70,7 +70,8 @@ export function mapDatabaseError(error: unknown, db: DatabaseConfig, observed: C
   if (codes.has('EINSTLOOKUP')) return make('DB_INSTANCE_NOT_FOUND', { instance: db.instanceName ?? '?' });
   if (codes.has('ENOTFOUND') || codes.has('EAI_AGAIN')) return make('DB_HOST_NOT_FOUND', {});
   if (codes.has('ECONNREFUSED') || codes.has('EHOSTUNREACH') || codes.has('ENETUNREACH')) return make('DB_UNREACHABLE', {});
-  if (codes.has('ETIMEOUT')) {
+  // tarn gives up acquiring when every new connection failed its SELECT 1 validation in time.
+  if (codes.has('ETIMEOUT') || /Failed to acquire a connection from the pool: operation timed out/i.test(text)) {
     const seconds = phase === 'connect' ? db.connectTimeoutSeconds : db.requestTimeoutSeconds;
     return make('DB_TIMEOUT', { seconds });
   }

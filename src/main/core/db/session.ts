@@ -3,7 +3,7 @@ import type { DatabaseConfig } from '../config/schema';
 import type { SecretResolver } from '../config/secrets';
 import { AgentError } from '../errors/agent-error';
 import type { Logger } from '../logger';
-import { buildPoolConfig, describeEndpoint } from './connection-config';
+import { buildPoolConfig, describeEndpoint, sessionDeadlineMs } from './connection-config';
 import { newObservations, observeConnection, type ConnectionObservations } from './connection-observer';
 import { mapDatabaseError, type DatabasePurpose } from './error-mapping';
 import { probeSqlServer } from './prelogin-probe';
@@ -40,14 +40,22 @@ export async function withDatabase<T>(db: DatabaseConfig, options: DatabaseSessi
     phase = 'query';
     return work(pool);
   };
+  const deadlineMs = sessionDeadlineMs(db);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  timer.unref?.();
   try {
-    const result = await abortable(run(), signal);
+    const result = await abortable(abortable(run(), signal), deadline.signal);
     options.logger?.debug('database session done', { ...describeEndpoint(db), ms: Date.now() - started, tls: observed.tlsProtocol ?? 'none', serverVersion: observed.serverVersion });
     return result;
   } catch (error) {
     if (signal?.aborted) throw new AgentError('CANCELLED', {}, 'database request cancelled');
+    if (deadline.signal.aborted) {
+      throw new AgentError('DB_TIMEOUT', { ...describeEndpoint(db), seconds: Math.round(deadlineMs / 1000) }, `database session exceeded its ${deadlineMs} ms deadline (${phase})`);
+    }
     throw mapDatabaseError(error, db, observed, phase, purpose);
   } finally {
+    clearTimeout(timer);
     void pool.close().catch(() => {});
   }
 }
