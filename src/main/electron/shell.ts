@@ -40,6 +40,8 @@ export interface ShellEnvironment {
   schedulerClock?: SchedulerClock;
   overrides?: ContextOverrides;
   platformEnv?: PlatformEnv;
+  /** Echo the log to the console (default: in development builds). */
+  logToConsole?: boolean;
 }
 
 /** What a running shell exposes (tests drive and inspect it). */
@@ -84,7 +86,7 @@ export async function runShell(electron: ElectronMain, env: ShellEnvironment): P
   const platformEnv = env.platformEnv ?? currentPlatform();
   const configFile = path.resolve(args.config ?? env.env.HIS_UPDATE_CONFIG ?? defaultConfigPath(platformEnv));
   const events = new AgentEvents();
-  const log = openShellLog(resolveAgentDirs(configFile, {}, platformEnv).logDir, { console: !app.isPackaged, events });
+  const log = openShellLog(resolveAgentDirs(configFile, {}, platformEnv).logDir, { console: env.logToConsole ?? !app.isPackaged, events });
   const logger = log.logger;
   const assetsDir = app.isPackaged ? path.join(env.resourcesPath, 'assets') : path.join(env.appPath, 'assets');
   const defaultConfig = app.isPackaged ? path.join(env.resourcesPath, 'config.default.json') : path.join(env.appPath, 'examples', 'config.seed-case.json');

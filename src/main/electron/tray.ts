@@ -33,6 +33,7 @@ export class TrayController {
   create(model: TrayModel, apps: LaunchableApp[], actions: TrayActions): void {
     const { Tray, Menu } = this.options.electron;
     this.tray = new Tray(this.image(model.iconState));
+    this.shown = { state: model.iconState, tooltip: '' };
     this.tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenu(apps, actions)));
     this.tray.on('click', () => this.options.onClick());
     this.render(model);

@@ -37,7 +37,7 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-function filePathOf(url: string): string | null {
+function filePathOf(url: string, platform: NodeJS.Platform): string | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -46,7 +46,7 @@ function filePathOf(url: string): string | null {
   }
   if (parsed.protocol !== 'file:' || (parsed.host !== '' && parsed.host !== 'localhost')) return null;
   try {
-    return fileURLToPath(new URL(`${parsed.protocol}//${parsed.host}${parsed.pathname}`));
+    return fileURLToPath(new URL(`${parsed.protocol}//${parsed.host}${parsed.pathname}`), { windows: platform === 'win32' });
   } catch {
     return null;
   }
@@ -61,7 +61,7 @@ function samePath(a: string, b: string, platform: NodeJS.Platform): boolean {
 
 /** True for our renderer page itself (any ?view= query or #hash), the only sender IPC accepts. */
 export function isRendererPage(url: string, rendererIndex: string, platform: NodeJS.Platform = process.platform): boolean {
-  const file = filePathOf(url);
+  const file = filePathOf(url, platform);
   return file !== null && samePath(file, rendererIndex, platform);
 }
 
@@ -71,7 +71,7 @@ export function isRendererPage(url: string, rendererIndex: string, platform: Nod
  */
 export function isAllowedRendererRequest(url: string, rendererDir: string, platform: NodeJS.Platform = process.platform): boolean {
   if (url.startsWith('data:') || url.startsWith('devtools://')) return true;
-  const file = filePathOf(url);
+  const file = filePathOf(url, platform);
   if (file === null) return false;
   const pathApi = platform === 'win32' ? path.win32 : path.posix;
   const relative = pathApi.relative(pathApi.resolve(rendererDir), pathApi.resolve(file));
