@@ -7,6 +7,10 @@
 --
 -- The agent's account needs: GRANT SELECT, INSERT, UPDATE ON dbo.his_update_status TO <agent login>;
 --
+-- Instead of this table, "fleet.statement" in the agent config may name your own statement or procedure
+-- call; it gets the same named inputs: @machine, @app, @user, @installedVersion, @targetVersion, @state,
+-- @errorCode, @messageZh, @durationMs, @bytesMoved, @agentVersion, @reportedAt (UTC).
+--
 -- How IT reads the fleet (the agent's `his-update fleet` and the IT window run the same query):
 --   failed first:   SELECT * FROM dbo.his_update_status ORDER BY CASE WHEN error_code IS NULL THEN 1 ELSE 0 END, machine;
 --   silent > 24 h:  SELECT machine, app, received_at FROM dbo.his_update_status WHERE received_at < DATEADD(hour, -24, GETUTCDATE());
