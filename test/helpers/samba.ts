@@ -65,6 +65,8 @@ export interface SambaOptions {
   workgroup?: string;
   /** Milliseconds to wait for the port to answer, default 20 000. */
   startTimeoutMs?: number;
+  /** Listen on this port instead of a free one (to start a server again where a stopped one was). */
+  port?: number;
 }
 
 export interface SambaServer {
@@ -79,7 +81,10 @@ export interface SambaServer {
   pid: number;
   /** smbd's output so far (debug level 1), for failure messages. */
   log(): string;
-  /** SIGTERM by PID, wait for exit (SIGKILL after 10 s), remove the temp dir. Safe to call twice. */
+  /**
+   * SIGTERM by PID, wait for exit (SIGKILL after 10 s), then the same for connection processes left in
+   * its process group, so no client is still served afterwards; removes the temp dir. Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -99,7 +104,7 @@ export async function startSamba(options: SambaOptions): Promise<SambaServer> {
       return await startOnce(options);
     } catch (error) {
       lastError = error;
-      if (!(error instanceof PortTakenError)) throw error;
+      if (!(error instanceof PortTakenError) || options.port !== undefined) throw error;
     }
   }
   throw lastError;
@@ -113,7 +118,7 @@ async function startOnce(options: SambaOptions): Promise<SambaServer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'his-samba-'));
   const sub = (name: string) => path.join(dir, name);
   for (const name of ['lock', 'state', 'cache', 'pid', 'private', 'ncalrpc']) await fs.mkdir(sub(name));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const guest = options.shares.some((s) => s.guestOk);
 
   const global = [
@@ -235,12 +240,38 @@ async function stopProcess(child: ChildProcess, exited: Promise<number | null>):
     child.kill('SIGKILL');
     await exited;
   }
-  // Connection children share smbd's process group (pgid = pid); end any that outlived the parent.
+  // Connection children share smbd's process group (pgid = pid) and may outlive the parent, still
+  // serving their client: end them too, and wait until none is left (SIGKILL after 5 s).
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while ((await liveGroupMembers(pid)) > 0) {
+    if (Date.now() > deadline) {
+      signalGroup(pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pid, 'SIGTERM');
+    process.kill(-pgid, signal);
   } catch {
     /* group already gone */
   }
+}
+
+/** Processes of a process group that are still running (zombies left to init do not count). */
+async function liveGroupMembers(pgid: number): Promise<number> {
+  let count = 0;
+  for (const entry of await fs.readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid pgrp …; comm may hold spaces, so parse after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] !== 'Z' && Number(fields[2]) === pgid) count++;
+  }
+  return count;
 }
 
 /** smbd checks the user's Unix permissions: give o+rx on the share folder and its parents below tmpdir. */
