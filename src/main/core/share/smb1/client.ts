@@ -1,0 +1,381 @@
+import os from 'node:os';
+import { AgentError } from '../../errors/agent-error';
+import { describeNtStatus, isErrorStatus, NtStatus, ntStatusToAgentError } from '../smb2/ntstatus';
+import {
+  buildAnonymousAuthenticateMessage,
+  buildAuthenticateMessage,
+  buildNegotiateMessage,
+  NtlmV1OnlyError,
+  parseChallengeMessage,
+} from '../smb2/ntlm';
+import { parseServerToken, wrapNegTokenInit, wrapNegTokenResp } from '../smb2/spnego';
+import { ACTION_GUEST, Capability, SecurityMode } from './constants';
+import { Smb1Connection, type ErrorTarget } from './connection';
+import { buildCloseRequest, buildNtCreateRequest, buildReadRequest, parseNtCreateResponse, readResponseData, type OpenFile, type OpenKind } from './file-messages';
+import type { Smb1Message, Smb1Request } from './message';
+import {
+  buildLogoffRequest,
+  buildNegotiateRequest,
+  buildSessionSetupRequest,
+  buildTreeConnectRequest,
+  buildTreeDisconnectRequest,
+  CLIENT_MAX_BUFFER,
+  parseNegotiateResponse,
+  parseSessionSetupResponse,
+  parseTreeConnectService,
+  type NegotiateResponse,
+} from './session-messages';
+import { responseStatus } from './status';
+import {
+  assembleTrans2,
+  buildFindCloseRequest,
+  buildFindFirstRequest,
+  buildFindNextRequest,
+  buildQueryPathInfoRequest,
+  parseFindReply,
+  parseQueryPathInfoReply,
+  trans2Complete,
+  type DirectoryEntry,
+  type PathInfo,
+  type Trans2Reply,
+} from './trans2';
+
+export interface Smb1ClientOptions {
+  host: string;
+  port?: number;
+  /** Share name (the part after the host in `\\host\share`). */
+  share: string;
+  /** Empty or absent: anonymous logon (guest shares). */
+  username?: string;
+  domain?: string;
+  /** Already resolved; never logged, never put into an error. */
+  password?: string;
+  timeoutMs: number;
+  /** How errors name the target, `\\host\share\dir`. */
+  location?: string;
+  /** Sign even when the server only allows signing. */
+  requireSigning?: boolean;
+}
+
+/** What was agreed with the server: shown in the IT window and asserted by tests. */
+export interface Smb1SessionInfo {
+  dialect: 'NT1';
+  signing: boolean;
+  guest: boolean;
+  /** The server offered CAP_LARGE_READX (reads beyond its buffer size). */
+  largeReads: boolean;
+  /** Largest READ_ANDX this client issues on this session. */
+  maxReadSize: number;
+  /** Requests the server lets us keep outstanding. */
+  maxMpx: number;
+  serverMaxBuffer: number;
+}
+
+/** Read size without CAP_LARGE_READX: what fits a 64 KiB buffer, as Windows clients use. */
+export const SMALL_READ = 60 * 1024;
+/** Samba answers at most 0x1FFFF bytes per message on a signed session; keep a round 127 KiB. */
+const SIGNED_LARGE_READ = 127 * 1024;
+/** A READ_ANDX reply must fit the 24-bit transport length with its headers. */
+const LARGEST_READ = 0xffffff - 1024;
+/** Outstanding requests we use even when a server allows more. */
+const MPX_CAP = 64;
+
+/**
+ * A read-only SMB1 (NT LM 0.12) client for one share: negotiates NT LM 0.12 with extended security,
+ * logs on with NTLMv2 inside SPNEGO (or anonymously), connects the tree, then opens, reads, lists
+ * and stats with read access only. Requests from any number of callers share the one connection,
+ * up to the server's MaxMpxCount at a time.
+ */
+export class Smb1Client {
+  private tid = 0;
+  private negotiated!: NegotiateResponse;
+  private guest = false;
+  /** Current read size; lowered when the server answers large reads short or refuses them. */
+  private readCap = SMALL_READ;
+  readonly #password: string;
+  private readonly options: Omit<Smb1ClientOptions, 'password'>;
+
+  private constructor(
+    private readonly conn: Smb1Connection,
+    options: Smb1ClientOptions,
+    private readonly target: ErrorTarget,
+  ) {
+    const { password, ...rest } = options;
+    this.options = rest;
+    this.#password = password ?? '';
+  }
+
+  static async connect(options: Smb1ClientOptions): Promise<Smb1Client> {
+    const target: ErrorTarget = { host: options.host, share: options.location ?? `\\\\${options.host}\\${options.share}` };
+    const conn = await Smb1Connection.connect(options.host, options.port ?? 445, target, options.timeoutMs);
+    const client = new Smb1Client(conn, options, target);
+    try {
+      await client.negotiate();
+      await client.sessionSetup();
+      await client.treeConnect();
+      return client;
+    } catch (error) {
+      conn.close();
+      throw client.wrap(error, 'connect');
+    }
+  }
+
+  get info(): Smb1SessionInfo {
+    return {
+      dialect: 'NT1',
+      signing: this.conn.signingActive,
+      guest: this.guest,
+      largeReads: this.largeReads,
+      maxReadSize: this.readCap,
+      maxMpx: this.conn.maxMpx,
+      serverMaxBuffer: this.negotiated.maxBufferSize,
+    };
+  }
+
+  get stats() {
+    return this.conn.stats;
+  }
+
+  get closed(): boolean {
+    return this.conn.closed;
+  }
+
+  /** Largest single READ_ANDX worth issuing for a caller that would like `preferred` bytes. */
+  maxReadChunk(preferred: number): number {
+    return Math.max(4096, Math.min(preferred, this.readCap));
+  }
+
+  // ---- file operations -------------------------------------------------------------------------
+
+  /** Opens a file or folder (path '/'-separated, relative to the share root) for reading. */
+  async open(path: string, kind: OpenKind, file = path): Promise<OpenFile> {
+    try {
+      const response = await this.send(buildNtCreateRequest(toSmb1Path(path), kind));
+      const status = responseStatus(response);
+      if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'NT_CREATE_ANDX', file);
+      return parseNtCreateResponse(response);
+    } catch (error) {
+      throw this.wrap(error, 'NT_CREATE_ANDX', file);
+    }
+  }
+
+  /**
+   * Bytes at [offset, offset+length) as a view into the response; fewer when the server caps its
+   * reads or at the end of the file, empty past it.
+   */
+  async read(fid: number, offset: number, length: number, file = ''): Promise<Buffer> {
+    try {
+      const response = await this.send(buildReadRequest(fid, offset, length));
+      const status = responseStatus(response);
+      if (status === NtStatus.END_OF_FILE) return Buffer.alloc(0);
+      if ((status === NtStatus.INVALID_PARAMETER || status === NtStatus.NOT_SUPPORTED) && length > SMALL_READ) {
+        // A server that refuses large reads after all: continue with buffer-sized ones.
+        this.readCap = SMALL_READ;
+        return this.read(fid, offset, SMALL_READ, file);
+      }
+      if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'READ_ANDX', file);
+      const data = readResponseData(response);
+      // A short answer inside the file is the server's own limit (Samba and Windows cap silently).
+      if (data.length > 0 && data.length < length && data.length < this.readCap) this.readCap = Math.max(4096, data.length - (data.length % 1024));
+      return data;
+    } catch (error) {
+      throw this.wrap(error, 'READ_ANDX', file);
+    }
+  }
+
+  async closeFile(fid: number, file = ''): Promise<void> {
+    if (this.conn.closed) return;
+    try {
+      const response = await this.send(buildCloseRequest(fid));
+      const status = responseStatus(response);
+      // A failed CLOSE loses nothing for a read-only open; report only real errors.
+      if (isErrorStatus(status) && status !== NtStatus.FILE_CLOSED && status !== NtStatus.INVALID_HANDLE) throw this.statusError(status, 'CLOSE', file);
+    } catch (error) {
+      throw this.wrap(error, 'CLOSE', file);
+    }
+  }
+
+  /** Size, times and kind of one path, without opening it. */
+  async queryPathInfo(path: string, file = path || '.'): Promise<PathInfo> {
+    try {
+      return parseQueryPathInfoReply(await this.trans2(buildQueryPathInfoRequest(toSmb1Path(path)), 'QUERY_PATH_INFORMATION', file));
+    } catch (error) {
+      throw this.wrap(error, 'QUERY_PATH_INFORMATION', file);
+    }
+  }
+
+  /** Every entry of one folder ('.' and '..' left out): FIND_FIRST2, then FIND_NEXT2 until the end of the search. */
+  async listDirectory(path: string, file = path || '.'): Promise<DirectoryEntry[]> {
+    const entries: DirectoryEntry[] = [];
+    let sid: number | null = null;
+    try {
+      const pattern = `${path ? toSmb1Path(path) : ''}\\*`;
+      // Windows answers "no such file" for a search that matches nothing.
+      const reply = await this.trans2(buildFindFirstRequest(pattern), 'FIND_FIRST2', file, [NtStatus.NO_SUCH_FILE]);
+      if (!reply) return [];
+      let page = parseFindReply(reply, true);
+      sid = page.sid;
+      for (;;) {
+        for (const entry of page.entries) if (entry.name !== '.' && entry.name !== '..') entries.push(entry);
+        if (page.endOfSearch) {
+          sid = null; // closed by the server (CLOSE_AT_EOS)
+          break;
+        }
+        const last = page.entries[page.entries.length - 1];
+        if (!last) throw new Error('FIND_NEXT2 returned no entries before the end of the search');
+        page = parseFindReply(await this.trans2(buildFindNextRequest(sid!, last.resumeKey, last.name), 'FIND_NEXT2', file), false);
+      }
+      return entries;
+    } catch (error) {
+      throw this.wrap(error, 'FIND', file);
+    } finally {
+      if (sid !== null && !this.conn.closed) await this.send(buildFindCloseRequest(sid)).catch(() => undefined);
+    }
+  }
+
+  /** TREE_DISCONNECT, LOGOFF_ANDX, then the socket; never throws, never waits longer than one timeout. */
+  async disconnect(): Promise<void> {
+    if (this.conn.closed) return;
+    try {
+      if (this.tid) await this.send(buildTreeDisconnectRequest());
+      await this.send(buildLogoffRequest());
+    } catch {
+      /* the connection is going away anyway */
+    } finally {
+      this.conn.close();
+    }
+  }
+
+  // ---- connection setup ------------------------------------------------------------------------
+
+  private get largeReads(): boolean {
+    return (this.negotiated.capabilities & Capability.LARGE_READX) !== 0;
+  }
+
+  private async negotiate(): Promise<void> {
+    const response = await this.conn.request(buildNegotiateRequest());
+    const status = responseStatus(response);
+    if (status !== NtStatus.SUCCESS) throw this.protocolError('NEGOTIATE refused', `NEGOTIATE: ${describeNtStatus(status)}`);
+    const negotiated = parseNegotiateResponse(response);
+    if (negotiated.dialectIndex !== 0) throw this.protocolError('no common SMB dialect', 'the server does not speak NT LM 0.12');
+    if (!(negotiated.capabilities & Capability.EXTENDED_SECURITY)) {
+      throw new AgentError('SHARE_AUTH_UNSUPPORTED', { host: this.options.host, share: this.target.share, user: this.options.username }, 'the server does not offer extended security (NTLMSSP), only the legacy challenge/response logon');
+    }
+    this.negotiated = negotiated;
+    this.conn.maxMpx = Math.max(1, Math.min(negotiated.maxMpxCount || 1, MPX_CAP));
+    const buffer = Math.min(negotiated.maxBufferSize || SMALL_READ, CLIENT_MAX_BUFFER);
+    this.readCap = Math.min(SMALL_READ, Math.max(4096, (buffer - 64) & ~1023));
+  }
+
+  private async sessionSetup(): Promise<void> {
+    const anonymous = !this.options.username;
+    const serverMode = this.negotiated.securityMode;
+    const serverRequiresSigning = (serverMode & SecurityMode.SIGNATURES_REQUIRED) !== 0;
+    const sign = serverRequiresSigning || (!!this.options.requireSigning && (serverMode & SecurityMode.SIGNATURES_ENABLED) !== 0);
+    if (this.options.requireSigning && !sign) {
+      throw this.protocolError('signing unavailable', 'signing was required by the configuration but the server does not offer it');
+    }
+    const setup = async (token: Buffer, skipVerify: boolean): Promise<Smb1Message> => {
+      const response = await this.conn.request(buildSessionSetupRequest(token, this.negotiated.sessionKey, this.conn.maxMpx), { skipVerify });
+      if (response.header.uid) this.conn.uid = response.header.uid;
+      return response;
+    };
+
+    const first = await setup(wrapNegTokenInit(buildNegotiateMessage()), true);
+    const firstStatus = responseStatus(first);
+    if (firstStatus !== NtStatus.MORE_PROCESSING_REQUIRED) throw this.sessionError(firstStatus);
+    const challengeToken = parseServerToken(parseSessionSetupResponse(first).securityBlob).responseToken;
+    if (!challengeToken) throw this.protocolError('no NTLM challenge', 'SESSION_SETUP_ANDX response carried no NTLMSSP token');
+    const challenge = parseChallengeMessage(challengeToken);
+
+    let auth;
+    try {
+      auth = anonymous
+        ? buildAnonymousAuthenticateMessage(challenge)
+        : buildAuthenticateMessage(challenge, {
+            user: this.options.username!,
+            domain: this.options.domain ?? '',
+            password: this.#password,
+            workstation: os.hostname().split('.')[0]!.toUpperCase().slice(0, 15),
+          });
+    } catch (error) {
+      if (error instanceof NtlmV1OnlyError) {
+        throw new AgentError('SHARE_AUTH_UNSUPPORTED', { host: this.options.host, share: this.target.share, user: this.options.username }, error.message);
+      }
+      throw error;
+    }
+
+    const final = await setup(wrapNegTokenResp(auth.message), true);
+    const finalStatus = responseStatus(final);
+    if (finalStatus !== NtStatus.SUCCESS) throw this.sessionError(finalStatus);
+    this.guest = anonymous || (parseSessionSetupResponse(final).action & ACTION_GUEST) !== 0;
+    if (!sign) return;
+    if (this.guest || !auth.sessionKey) {
+      throw new AgentError('SHARE_GUEST_REFUSED', { host: this.options.host, share: this.target.share }, 'the server requires signing, which a guest/anonymous session cannot do');
+    }
+    if (!this.conn.activateSigning(auth.sessionKey, final)) {
+      throw this.protocolError('bad signature', 'the final SESSION_SETUP_ANDX response signature does not match: wrong keys or tampering');
+    }
+    if (this.largeReads) this.readCap = SIGNED_LARGE_READ;
+  }
+
+  private async treeConnect(): Promise<void> {
+    const response = await this.conn.request(buildTreeConnectRequest(`\\\\${this.options.host}\\${this.options.share}`));
+    const status = responseStatus(response);
+    if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'TREE_CONNECT_ANDX');
+    this.tid = response.header.tid;
+    const service = parseTreeConnectService(response);
+    if (service && service !== 'A:') throw this.protocolError('not a disk share', `service ${service}`);
+    if (this.largeReads && !this.conn.signingActive) this.readCap = LARGEST_READ;
+  }
+
+  private send(request: Smb1Request): Promise<Smb1Message> {
+    return this.conn.request(request, { tid: this.tid });
+  }
+
+  private trans2(request: Smb1Request, operation: string, file: string): Promise<Trans2Reply>;
+  private trans2(request: Smb1Request, operation: string, file: string, empty: number[]): Promise<Trans2Reply | null>;
+  /** A TRANS2 request and its (possibly multi-message) reply; statuses in `empty` resolve to null. */
+  private async trans2(request: Smb1Request, operation: string, file: string, empty: number[] = []): Promise<Trans2Reply | null> {
+    const parts = await this.conn.requestParts(request, { tid: this.tid, complete: trans2Complete });
+    const status = responseStatus(parts[parts.length - 1]!);
+    if (empty.includes(status)) return null;
+    if (isErrorStatus(status)) throw this.statusError(status, operation, file);
+    return assembleTrans2(parts);
+  }
+
+  // ---- errors ----------------------------------------------------------------------------------
+
+  private sessionError(status: number): AgentError {
+    if (!this.options.username && (status === NtStatus.ACCESS_DENIED || status === NtStatus.LOGON_FAILURE)) {
+      return new AgentError('SHARE_GUEST_REFUSED', { host: this.options.host, share: this.target.share }, `${describeNtStatus(status)} on anonymous SESSION_SETUP_ANDX`);
+    }
+    return this.statusError(status, 'SESSION_SETUP_ANDX');
+  }
+
+  private statusError(status: number, operation: string, file?: string): AgentError {
+    return ntStatusToAgentError(status, { host: this.options.host, share: this.target.share, user: this.userLabel(), file, operation });
+  }
+
+  /** Anything not already an AgentError (a parse failure on a malformed reply) becomes SHARE_PROTOCOL_ERROR. */
+  wrap(error: unknown, operation: string, file?: string): AgentError {
+    if (error instanceof AgentError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.options.host, share: this.target.share, file, reason: message }, `${operation}${file ? ` ${file}` : ''}: ${message}`, { cause: error });
+  }
+
+  private protocolError(reason: string, detail: string): AgentError {
+    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.options.host, share: this.target.share, reason }, detail);
+  }
+
+  private userLabel(): string {
+    const user = this.options.username ?? '';
+    if (!user) return '';
+    return this.options.domain ? `${this.options.domain}\\${user}` : user;
+  }
+}
+
+/** 'a/b/c.dll' → '\\a\\b\\c.dll'; '' → '\\' (SMB1 paths start at the share root). */
+export function toSmb1Path(path: string): string {
+  return `\\${path.replace(/^[\\/]+/, '').replace(/[\\/]+$/, '').replace(/\//g, '\\')}`;
+}

@@ -1,0 +1,303 @@
+import net from 'node:net';
+import { AgentError } from '../../errors/agent-error';
+import { timeoutParams, type ErrorTarget } from '../smb2/connection';
+import { SMB1_MAGIC } from '../smb2/constants';
+import { FrameDecoder, frameHeader } from '../smb2/framing';
+import { Flags, Flags2, OPLOCK_BREAK_MID } from './constants';
+import { encodeRequest, parseMessage, type Smb1Message, type Smb1Request } from './message';
+import { signMessage, SigningState, verifyMessage } from './signing';
+
+export type { ErrorTarget } from '../smb2/connection';
+
+export interface SendOptions {
+  /** Tree id for this request (0 before TREE_CONNECT). */
+  tid?: number;
+  /**
+   * For requests answered in several messages (TRANS2 replies larger than the negotiated buffer):
+   * called with the parts so far, true when the reply is complete. Default: the first message.
+   */
+  complete?: (parts: Smb1Message[]) => boolean;
+  /** Leave the signature of the response unchecked (the final SESSION_SETUP, checked by the caller). */
+  skipVerify?: boolean;
+}
+
+interface Pending {
+  mid: number;
+  command: number;
+  parts: Smb1Message[];
+  complete: (parts: Smb1Message[]) => boolean;
+  resolve: (parts: Smb1Message[]) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+  /** Sequence number the response is signed with; null when signing is off. */
+  responseSequence: number | null;
+}
+
+export interface Smb1ConnectionStats {
+  requests: number;
+  bytesReceived: number;
+  /** Replies that came in more than one message. */
+  multiPartReplies: number;
+}
+
+const DEFAULT_FLAGS2 = Flags2.LONG_NAMES | Flags2.EAS | Flags2.IS_LONG_NAME | Flags2.EXTENDED_SECURITY | Flags2.NT_STATUS | Flags2.UNICODE;
+
+/**
+ * One TCP connection to an SMB1 server: transport framing, MIDs, the server's limit on outstanding
+ * requests (MaxMpxCount), signing of requests and checking of responses, reassembly of multi-message
+ * replies, and a timeout on each request. A failure of the connection itself (timeout, close, bad
+ * signature, garbage) fails every pending request with an AgentError and closes the socket.
+ */
+export class Smb1Connection {
+  readonly stats: Smb1ConnectionStats = { requests: 0, bytesReceived: 0, multiPartReplies: 0 };
+  uid = 0;
+  /** Requests the server lets us keep outstanding; 1 until NEGOTIATE says more. */
+  maxMpx = 1;
+  private signing: SigningState | null = null;
+  private signRequests = false;
+  private readonly pending = new Map<number, Pending>();
+  private readonly slotWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private nextMid = 1;
+  private failure: AgentError | null = null;
+  private closing = false;
+  private corked = false;
+  private readonly pid = process.pid & 0xffff;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly decoder: FrameDecoder,
+    private readonly target: ErrorTarget,
+    private readonly timeoutMs: number,
+  ) {
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    socket.on('error', (error) => this.fail(this.closedError(error)));
+    socket.on('close', () => this.fail(this.closedError(new Error('the server closed the connection'))));
+  }
+
+  /** Opens the TCP connection; refused → SHARE_UNREACHABLE, no answer in timeoutMs → SHARE_TIMEOUT. */
+  static connect(host: string, port: number, target: ErrorTarget, timeoutMs: number): Promise<Smb1Connection> {
+    return new Promise((resolve, reject) => {
+      let connection: Smb1Connection | null = null;
+      // Large READ_ANDX replies are received straight into their own buffer (see FrameDecoder).
+      const decoder = new FrameDecoder((frame) => connection?.onFrame(frame));
+      const socket = net.connect({
+        host,
+        port,
+        onread: {
+          buffer: () => decoder.readInto(),
+          callback: (bytes: number) => {
+            connection?.onBytes(bytes);
+            return true;
+          },
+        },
+      });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new AgentError('SHARE_TIMEOUT', timeoutParams(target, timeoutMs), `TCP connect to ${host}:${port} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        connection = new Smb1Connection(socket, decoder, target, timeoutMs);
+        resolve(connection);
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new AgentError('SHARE_UNREACHABLE', { host: target.host, share: target.share }, error));
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.failure !== null || this.closing;
+  }
+
+  get signingActive(): boolean {
+    return this.signing !== null;
+  }
+
+  /**
+   * Starts signing after the logon: the final SESSION_SETUP response must verify with sequence 1
+   * (returns false otherwise); requests from now on are signed from sequence 2.
+   */
+  activateSigning(macKey: Buffer, finalSessionSetup: Smb1Message): boolean {
+    if (!verifyMessage(macKey, finalSessionSetup.raw, 1)) return false;
+    this.signing = new SigningState(macKey);
+    this.signRequests = true;
+    return true;
+  }
+
+  /** Sends one request and resolves with its (first, or only) response, whatever its status. */
+  async request(request: Smb1Request, options: SendOptions = {}): Promise<Smb1Message> {
+    const parts = await this.requestParts(request, options);
+    return parts[parts.length - 1]!;
+  }
+
+  /** Sends one request and resolves with every message of its reply. */
+  async requestParts(request: Smb1Request, options: SendOptions = {}): Promise<Smb1Message[]> {
+    await this.takeSlot();
+    if (this.failure) {
+      this.releaseSlot();
+      throw this.failure;
+    }
+    const mid = this.allocateMid();
+    const flags2 = DEFAULT_FLAGS2 | (this.signRequests ? Flags2.SECURITY_SIGNATURE : 0);
+    let message: Buffer;
+    try {
+      message = encodeRequest(request, { mid, uid: this.uid, tid: options.tid ?? 0, pid: this.pid, flags2 });
+    } catch (error) {
+      this.releaseSlot();
+      throw error;
+    }
+    let responseSequence: number | null = null;
+    if (this.signing) {
+      const sequence = this.signing.take();
+      signMessage(this.signing.macKey, message, sequence);
+      if (!options.skipVerify) responseSequence = sequence + 1;
+    }
+    const reply = new Promise<Smb1Message[]>((resolve, reject) => {
+      this.pending.set(mid, {
+        mid,
+        command: request.command,
+        parts: [],
+        complete: options.complete ?? (() => true),
+        resolve,
+        reject,
+        timer: this.armTimer(mid, request.command),
+        responseSequence,
+      });
+    });
+    this.reservedSlots--; // the slot is now held by the pending entry
+    this.stats.requests++;
+    this.write(message);
+    return reply;
+  }
+
+  /** Ends the connection; pending requests fail with SHARE_CONNECTION_CLOSED. */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.fail(new AgentError('SHARE_CONNECTION_CLOSED', { host: this.target.host, share: this.target.share, reason: 'closed by the agent' }, 'connection closed locally'));
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  /** Writes of one tick go out together (one syscall for many concurrent requests). */
+  private write(message: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(frameHeader(message.length));
+    this.socket.write(message);
+  }
+
+  private allocateMid(): number {
+    for (;;) {
+      const mid = this.nextMid;
+      this.nextMid = this.nextMid >= 0xfffe ? 1 : this.nextMid + 1;
+      if (mid !== OPLOCK_BREAK_MID && !this.pending.has(mid)) return mid;
+    }
+  }
+
+  /** The server processes at most MaxMpxCount requests of ours at a time: queue the rest (FIFO). */
+  private takeSlot(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending.size + this.reservedSlots < this.maxMpx && this.slotWaiters.length === 0) {
+      this.reservedSlots++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) =>
+      this.slotWaiters.push({
+        resolve: () => {
+          this.reservedSlots++;
+          resolve();
+        },
+        reject,
+      }),
+    );
+  }
+
+  /** Slots handed out whose request is not yet in `pending` (between takeSlot and write). */
+  private reservedSlots = 0;
+
+  private releaseSlot(): void {
+    this.reservedSlots--;
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
+    while (this.slotWaiters.length && this.pending.size + this.reservedSlots < this.maxMpx) this.slotWaiters.shift()!.resolve();
+  }
+
+  private armTimer(mid: number, command: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.fail(new AgentError('SHARE_TIMEOUT', timeoutParams(this.target, this.timeoutMs), `no answer to SMB1 command 0x${command.toString(16)} (MID ${mid}) within ${this.timeoutMs} ms`));
+    }, this.timeoutMs);
+    timer.unref();
+    return timer;
+  }
+
+  private onBytes(count: number): void {
+    this.stats.bytesReceived += count;
+    try {
+      this.decoder.onRead(count);
+    } catch (error) {
+      this.fail(this.protocolError(error instanceof Error ? error.message : String(error)));
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (this.failure) return;
+    if (frame.length === 0) return; // NetBIOS keep-alive
+    if (frame.length < 4 || frame.readUInt32LE(0) !== SMB1_MAGIC) throw new Error(`not an SMB1 message (signature 0x${frame.length >= 4 ? frame.readUInt32LE(0).toString(16) : '?'})`);
+    const message = parseMessage(frame);
+    const { header } = message;
+    if (!(header.flags & Flags.REPLY)) throw new Error('received a request instead of a response');
+    const entry = this.pending.get(header.mid);
+    if (!entry) return; // e.g. an oplock break (MID 0xFFFF); we hold no oplocks
+    if (this.signing && entry.responseSequence !== null && !verifyMessage(this.signing.macKey, frame, entry.responseSequence)) {
+      throw new Error(`bad signature on the response to SMB1 command 0x${header.command.toString(16)}`);
+    }
+    entry.parts.push(message);
+    if (!entry.complete(entry.parts)) {
+      // More of this reply follows: the server is alive, restart the clock.
+      clearTimeout(entry.timer);
+      entry.timer = this.armTimer(entry.mid, entry.command);
+      return;
+    }
+    if (entry.parts.length > 1) this.stats.multiPartReplies++;
+    clearTimeout(entry.timer);
+    this.pending.delete(entry.mid);
+    this.wakeWaiters();
+    entry.resolve(entry.parts);
+  }
+
+  private fail(error: AgentError): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const entry of this.pending.values()) {
+      clearTimeout(entry.timer);
+      entry.reject(error);
+    }
+    this.pending.clear();
+    for (const waiter of this.slotWaiters.splice(0)) waiter.reject(error);
+    this.socket.destroy();
+  }
+
+  private closedError(cause: Error): AgentError {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const reason = code === 'ECONNRESET' ? 'connection reset by the server' : 'the server closed the connection';
+    return new AgentError('SHARE_CONNECTION_CLOSED', { host: this.target.host, share: this.target.share, reason }, cause);
+  }
+
+  private protocolError(reason: string): AgentError {
+    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.target.host, share: this.target.share, reason }, reason);
+  }
+}
