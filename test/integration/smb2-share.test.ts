@@ -3,6 +3,7 @@
  * read-only files, big folders, resume, concurrency, backpressure and the everyday failures.
  */
 import crypto from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -222,6 +223,14 @@ describe('files', () => {
     })();
     await expect(done).rejects.toThrow('stop here');
     expect(sha(await c.readFile('bin/plugins/lab.dll', 1 << 20))).toBe(sha(files.get('bin/plugins/lab.dll')!));
+  });
+
+  it('one abort signal shared by many downloads leaves no listeners behind', async () => {
+    const c = client();
+    const controller = new AbortController();
+    const names = [...files.keys()].filter((n) => n.startsWith('bin/f'));
+    for (const n of names) await readAll(await c.createReadStream(n, { signal: controller.signal }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('close() is safe twice and later calls fail clearly', async () => {

@@ -424,7 +424,11 @@ export class Smb2Client {
   }
 
   private statusError(status: number, operation: string, file?: string, unencrypted = false): AgentError {
-    return ntStatusToAgentError(status, { host: this.options.host, share: this.target.share, user: this.userLabel(), file, operation, unencrypted });
+    const error = ntStatusToAgentError(status, { host: this.options.host, share: this.target.share, user: this.userLabel(), file, operation, unencrypted });
+    // The server dropped our session or tree (expiry, admin action): retire this connection so the
+    // next call logs on again instead of failing the same way.
+    if (error.code === 'SHARE_CONNECTION_CLOSED') this.conn.close();
+    return error;
   }
 
   /** Anything not already an AgentError (a parse failure on a malformed reply) becomes SHARE_PROTOCOL_ERROR. */

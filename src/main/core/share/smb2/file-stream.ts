@@ -46,9 +46,15 @@ export class Smb2FileStream extends Readable {
     super({ highWaterMark: Math.max(o.chunkSize, 1024 * 1024) });
     this.prefix = o.prefix?.length ? o.prefix : null;
     this.nextOffset = o.fileId ? Math.min(o.start + (o.prefix?.length ?? 0), o.size) : o.size;
-    if (o.signal) {
-      if (o.signal.aborted) queueMicrotask(() => this.destroy(abortError(o.signal!)));
-      else o.signal.addEventListener('abort', () => this.destroy(abortError(o.signal!)), { once: true });
+    const signal = o.signal;
+    if (signal) {
+      if (signal.aborted) queueMicrotask(() => this.destroy(abortError(signal)));
+      else {
+        // One signal may serve a whole download of thousands of files: do not leave listeners behind.
+        const onAbort = () => this.destroy(abortError(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
     }
   }
 
