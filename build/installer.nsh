@@ -6,6 +6,10 @@
 ;   *S-1-5-18 SYSTEM, *S-1-5-32-544 Administrators, *S-1-5-32-545 Users.
 
 !macro customInstall
+  ; $0-$2 belong to electron-builder's script: keep them.
+  Push $0
+  Push $1
+  Push $2
   ReadEnvStr $0 ProgramData
   StrCmp $0 "" 0 +2
     StrCpy $0 "C:\ProgramData"
@@ -30,6 +34,10 @@
   ; A config copied above inherits the root's ACL; re-apply in case an older install left other ACEs.
   nsExec::ExecToLog 'icacls "$1\config.json" /reset'
   Pop $2
+  ; restore electron-builder's registers
+  Pop $2
+  Pop $1
+  Pop $0
 !macroend
 
 !macro customUnInstall
