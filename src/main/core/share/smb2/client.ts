@@ -7,6 +7,7 @@ import {
   Command,
   DIALECT_NAMES,
   Dialect,
+  HeaderFlag,
   QueryDirectoryFlag,
   SecurityMode,
   SessionFlag,
@@ -348,7 +349,7 @@ export class Smb2Client {
       signingAlgorithm: this.negotiated.signingAlgorithm ?? SigningAlgorithm.AES_CMAC,
     });
     // The final response is signed with the new keys; 3.1.1 must sign it (pre-auth integrity).
-    const signed = (final.header.flags & 0x8) !== 0;
+    const signed = (final.header.flags & HeaderFlag.SIGNED) !== 0;
     if (signed && !final.encrypted && !verifySignature(keys.signer, final.message)) {
       throw this.protocolError('bad signature', 'the final SESSION_SETUP response signature does not match: wrong keys or tampering');
     }
