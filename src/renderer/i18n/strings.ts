@@ -84,6 +84,7 @@ export const zh = {
   'status.lastCheck': '上次检查',
   'status.lastResult': '上次结果',
   'status.nextCheck': '下次检查',
+  'status.versionSource': '版本来源',
   'status.sharePath': '共享路径',
   'status.transport': '传输方式',
   'status.applyMode': '安装方式',
@@ -119,6 +120,7 @@ export const zh = {
   'outcome.failed': '失败',
   'outcome.deferred': '已推迟',
   'outcome.recovered': '已恢复',
+  'outcome.heartbeat': '在线报告',
 
   'log.level': '级别',
   'log.level.debug': '全部',
@@ -267,6 +269,7 @@ export const en: Record<StringKey, string> = {
   'status.lastCheck': 'Last check',
   'status.lastResult': 'Last result',
   'status.nextCheck': 'Next check',
+  'status.versionSource': 'Version source',
   'status.sharePath': 'Share path',
   'status.transport': 'Transport',
   'status.applyMode': 'Apply mode',
@@ -302,6 +305,7 @@ export const en: Record<StringKey, string> = {
   'outcome.failed': 'Failed',
   'outcome.deferred': 'Deferred',
   'outcome.recovered': 'Recovered',
+  'outcome.heartbeat': 'Heartbeat',
 
   'log.level': 'Level',
   'log.level.debug': 'All',

@@ -126,13 +126,15 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
   const tone = TONE[state.kind];
   return (
     <section className={`nurse-panel tone-${tone}`} aria-labelledby={`app-${appId}-title`} data-state={state.kind} data-testid={`nurse-${appId}`}>
-      <p className="app-name">{name}</p>
       {/* A new key per state remounts the body and the buttons, so autoFocus moves the keyboard to the new primary button. */}
       <div key={state.kind} className="nurse-body" aria-live="polite">
-        <h2 id={`app-${appId}-title`} className="nurse-title">
-          <StateIcon tone={tone} size={34} />
-          <span>{title}</span>
-        </h2>
+        <div className="title-row">
+          <h2 id={`app-${appId}-title`} className="nurse-title">
+            <StateIcon tone={tone} size={32} />
+            <span>{title}</span>
+          </h2>
+          <span className="app-name">{name}</span>
+        </div>
         {body && <p className="nurse-text">{body}</p>}
         {shownError && (
           <div className="nurse-error" role="alert">

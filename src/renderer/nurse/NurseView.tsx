@@ -13,9 +13,14 @@ export function NurseView() {
   const { live, loadError } = useLiveAgent();
   return (
     <div className="nurse-window">
-      <header className="window-header">
+      <header className="window-header compact">
         <h1>{t('app.title')}</h1>
-        <LangSwitch />
+        <div className="header-tools">
+          <button type="button" className="link-button" onClick={() => void api.invoke('ui:open-status-window').catch(() => undefined)}>
+            {t('nurse.openStatus')}
+          </button>
+          <LangSwitch />
+        </div>
       </header>
       <main>
         {loadError && (
@@ -33,11 +38,6 @@ export function NurseView() {
           <NurseAppPanel key={app.view.id} app={app} machine={live.snapshot?.machine ?? ''} />
         ))}
       </main>
-      <footer className="window-footer">
-        <button type="button" className="link-button" onClick={() => void api.invoke('ui:open-status-window').catch(() => undefined)}>
-          {t('nurse.openStatus')}
-        </button>
-      </footer>
     </div>
   );
 }

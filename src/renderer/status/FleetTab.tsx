@@ -96,9 +96,13 @@ export function FleetTab() {
                         <span className="small muted block">{r.user}</span>
                       </td>
                       <td>{r.app}</td>
-                      <td className="nowrap">
-                        {r.installedVersion ?? none}
-                        {r.installedVersion && r.targetVersion && r.installedVersion !== r.targetVersion && <StatusBadge tone="warn" label={t('status.mismatch')} />}
+                      <td>
+                        <span className="nowrap">{r.installedVersion ?? none}</span>
+                        {r.installedVersion && r.targetVersion && r.installedVersion !== r.targetVersion && (
+                          <span className="block">
+                            <StatusBadge tone="warn" label={t('status.mismatch')} />
+                          </span>
+                        )}
                       </td>
                       <td className="nowrap">{r.targetVersion ?? none}</td>
                       <td className="error-cell">

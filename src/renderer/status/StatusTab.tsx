@@ -87,6 +87,10 @@ function AppStatus({ app }: { app: LiveApp }) {
         <dd>{v.lastResult ? <StatusBadge tone={toneOfOutcome(v.lastResult)} label={labelOf(t, 'outcome', v.lastResult)} /> : none}</dd>
         <dt>{t('status.nextCheck')}</dt>
         <dd>{formatTime(v.nextCheckAt) ?? t('time.notPlanned')}</dd>
+        <dt>{t('status.versionSource')}</dt>
+        <dd>
+          {sourceName} ({v.versionSource})
+        </dd>
         <dt>{t('status.sharePath')}</dt>
         <dd>
           <code>{v.sharePath}</code>
