@@ -15,19 +15,12 @@ import { createEngineContext } from '../src/main/core/engine/create-context';
 import { silentLogger } from '../src/main/core/logger';
 import { publishRelease } from '../src/main/core/sync/publish';
 import { writeTree } from '../src/main/cli/demo/demo-tree';
+import { printTable, type BenchRow } from './bench-table';
 
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
 const BYTES = Number(process.env.BENCH_BYTES ?? 300 * 1024 * 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-export interface BenchRow {
-  name: string;
-  value: string;
-  reference: string;
-  ratio: string;
-  goal: string;
-  met: boolean;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = process.hrtime.bigint();
@@ -138,16 +131,6 @@ async function makeAgent(runDir: string, share: string): Promise<Agent> {
   return new Agent(createEngineContext(await loadConfig(configFile), silentLogger));
 }
 
-export function printTable(title: string, rows: BenchRow[], log: (line: string) => void = console.log): void {
-  log(`\n${title}`);
-  const header = ['benchmark', 'measured', 'reference (same run)', 'ratio', 'goal', 'met'];
-  const body = rows.map((r) => [r.name, r.value, r.reference, r.ratio, r.goal, r.met ? 'yes' : 'NO']);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  log(line(header));
-  log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const b of body) log(line(b));
-}
 
 if (require.main === module) {
   runEngineBench().then(

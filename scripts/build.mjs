@@ -14,6 +14,8 @@ const nodeTargets = [
   { entry: 'src/main/cli/his-update.ts', out: 'dist/cli/his-update.js' },
   { entry: 'src/main/electron/main.ts', out: 'dist/main/electron-main.js', electron: true },
   { entry: 'bench/engine-bench.ts', out: 'dist/bench/engine-bench.js' },
+  { entry: 'bench/native-bench.ts', out: 'dist/bench/native-bench.js' },
+  { entry: 'bench/fleet-sim.ts', out: 'dist/bench/fleet-sim.js' },
 ];
 
 const started = Date.now();
