@@ -25,6 +25,8 @@ export interface Smb1ShareOptions {
   listConcurrency?: number;
   /** Sign even when the server only allows signing. */
   requireSigning?: boolean;
+  /** Test hook: the MaxBufferSize announced to the server (default 65535). */
+  maxBufferSize?: number;
 }
 
 /**
@@ -165,6 +167,7 @@ export class Smb1ShareClient implements ShareClient {
       timeoutMs: this.options.timeoutMs,
       location: this.location,
       requireSigning: this.options.requireSigning,
+      maxBufferSize: this.options.maxBufferSize,
     });
     this.current = attempt;
     attempt.catch(() => {

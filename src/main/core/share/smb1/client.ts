@@ -55,6 +55,8 @@ export interface Smb1ClientOptions {
   location?: string;
   /** Sign even when the server only allows signing. */
   requireSigning?: boolean;
+  /** MaxBufferSize we announce (default 65535); tests use Windows XP's 16644 to get multi-message replies. */
+  maxBufferSize?: number;
 }
 
 /** What was agreed with the server: shown in the IT window and asserted by tests. */
@@ -263,7 +265,7 @@ export class Smb1Client {
     }
     this.negotiated = negotiated;
     this.conn.maxMpx = Math.max(1, Math.min(negotiated.maxMpxCount || 1, MPX_CAP));
-    const buffer = Math.min(negotiated.maxBufferSize || SMALL_READ, CLIENT_MAX_BUFFER);
+    const buffer = Math.min(negotiated.maxBufferSize || SMALL_READ, this.options.maxBufferSize ?? CLIENT_MAX_BUFFER);
     this.readCap = Math.min(SMALL_READ, Math.max(4096, (buffer - 64) & ~1023));
   }
 
@@ -276,7 +278,7 @@ export class Smb1Client {
       throw this.protocolError('signing unavailable', 'signing was required by the configuration but the server does not offer it');
     }
     const setup = async (token: Buffer, skipVerify: boolean): Promise<Smb1Message> => {
-      const response = await this.conn.request(buildSessionSetupRequest(token, this.negotiated.sessionKey, this.conn.maxMpx), { skipVerify });
+      const response = await this.conn.request(buildSessionSetupRequest(token, this.negotiated.sessionKey, this.conn.maxMpx, this.options.maxBufferSize), { skipVerify });
       if (response.header.uid) this.conn.uid = response.header.uid;
       return response;
     };

@@ -44,14 +44,14 @@ export function parseNegotiateResponse(message: Smb1Message): NegotiateResponse 
 export const CLIENT_CAPABILITIES =
   Capability.UNICODE | Capability.LARGE_FILES | Capability.NT_SMBS | Capability.STATUS32 | Capability.NT_FIND | Capability.LARGE_READX | Capability.EXTENDED_SECURITY;
 
-/** Largest message we accept that is not a large READ_ANDX reply (a 16-bit field). */
+/** Largest message we accept that is not a large READ_ANDX reply (a 16-bit field): fewer, larger replies. */
 export const CLIENT_MAX_BUFFER = 0xffff;
 
 /** SESSION_SETUP_ANDX, extended security form (12 words): carries one SPNEGO token. */
-export function buildSessionSetupRequest(securityBlob: Buffer, serverSessionKey: number, maxMpx: number): Smb1Request {
+export function buildSessionSetupRequest(securityBlob: Buffer, serverSessionKey: number, maxMpx: number, maxBuffer = CLIENT_MAX_BUFFER): Smb1Request {
   const words = Buffer.alloc(24);
   words[0] = ANDX_NONE;
-  words.writeUInt16LE(CLIENT_MAX_BUFFER, 4);
+  words.writeUInt16LE(Math.min(maxBuffer, CLIENT_MAX_BUFFER), 4);
   words.writeUInt16LE(Math.max(1, Math.min(maxMpx, 0xffff)), 6);
   // VC 1, not 0: a VcNumber of 0 tells Windows to drop every other connection from this client.
   words.writeUInt16LE(1, 8);
