@@ -34,7 +34,8 @@ export interface DownloadResult {
   filesDownloaded: number;
 }
 
-const TRANSIENT = new Set(['SHARE_UNREACHABLE', 'SHARE_TIMEOUT', 'SHARE_IO_ERROR', 'SHARE_PROTOCOL_ERROR']);
+// A server restarting mid-file first cuts the connection (CONNECTION_CLOSED), then refuses (UNREACHABLE).
+const TRANSIENT = new Set(['SHARE_UNREACHABLE', 'SHARE_TIMEOUT', 'SHARE_IO_ERROR', 'SHARE_PROTOCOL_ERROR', 'SHARE_CONNECTION_CLOSED']);
 
 /**
  * Downloads the plan's files into staging: `<file>.his-part` first, then sha256 (or size in listing
