@@ -1,0 +1,67 @@
+import net from 'node:net';
+
+/**
+ * A TCP link with a bandwidth limit in front of a real server (the hospital WAN, not loopback at
+ * 500 MB/s), so a test can act while a transfer is under way. The link itself stays up: when the
+ * server behind it is gone, a new connection is closed at once and open ones are cut, the way the
+ * client would see a server that went away. Bytes are counted in both directions.
+ */
+export class SlowLink {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+  bytesDown = 0;
+
+  private constructor(
+    public upstreamPort: number,
+    public bytesPerSecond: number,
+  ) {}
+
+  static async open(upstreamPort: number, bytesPerSecond: number): Promise<SlowLink> {
+    const link = new SlowLink(upstreamPort, bytesPerSecond);
+    const server = net.createServer((client) => link.accept(client));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    link.server = server;
+    link.port = (server.address() as net.AddressInfo).port;
+    return link;
+  }
+
+  private accept(client: net.Socket): void {
+    const upstream = net.connect({ host: '127.0.0.1', port: this.upstreamPort });
+    this.sockets.add(client).add(upstream);
+    const cut = () => {
+      client.destroy();
+      upstream.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(upstream);
+    };
+    client.on('error', cut).on('close', cut);
+    upstream.on('error', cut).on('close', cut);
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    // Server → client at the configured rate, in 16 KiB slices.
+    let queue = Promise.resolve();
+    upstream.on('data', (chunk: Buffer) => {
+      upstream.pause();
+      queue = queue.then(async () => {
+        for (let offset = 0; offset < chunk.length; offset += 16384) {
+          const slice = chunk.subarray(offset, offset + 16384);
+          await new Promise((r) => setTimeout(r, (slice.length / this.bytesPerSecond) * 1000));
+          if (client.destroyed) return;
+          client.write(slice);
+          this.bytesDown += slice.length;
+        }
+        upstream.resume();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
