@@ -146,7 +146,8 @@ describe.skipIf(!mingw)('electron-builder --win dir (offline, stand-in electron.
     expect(run.status, `${run.stdout}\n${run.stderr}`.slice(-4000)).toBe(0);
     unpacked = path.join(out, 'win-unpacked');
     expect(fs.existsSync(path.join(unpacked, 'HisUpdateAgent.exe'))).toBe(true);
-    expect(seconds).toBeLessThan(90);
+    // Typically 33 s alone, ~41 s next to other suites on 2 cores; the bound only catches a hang or a download.
+    expect(seconds).toBeLessThan(150);
   });
 
   it('the exe carries our version and icon; resources hold the default config and the tray icons; unused locales are gone', () => {

@@ -15,14 +15,16 @@ export interface FleetHooks {
 }
 
 /**
- * Wires the engine's fleet reporter into the long-running tray: a row after every run (from the
- * engine's `result` events) and on the scheduler's heartbeat; the IT window's fleet tab reads the
- * table. Null when the config does not enable fleet reporting.
+ * Fleet heartbeat and fleet query over the engine's reporter, for callers that hold no Agent (the e2e
+ * tour uses it). The tray itself does not: the engine reports every run (Agent.reportToFleet), the
+ * scheduler's heartbeat calls Agent.heartbeat() and AgentService answers agent:get-fleet. Null when the
+ * config does not enable fleet reporting.
  */
 export function createFleetHooks(options: {
   loaded: LoadedConfig;
   secrets: SecretResolver;
-  events: AgentEvents;
+  /** Kept for callers written against the first version; runs are reported by the engine. */
+  events?: AgentEvents;
   logger: Logger;
   identity: { machine: string; user: string; agentVersion: string };
   readStatus(): Promise<StatusFile>;
@@ -32,24 +34,6 @@ export function createFleetHooks(options: {
   const database = config.database;
   const reporter = new FleetReporter({ database, fleet: config.fleet, secrets: options.secrets, stateDir: dirs.stateDir, logger: options.logger });
   const { machine, user, agentVersion } = options.identity;
-  const unsubscribe = options.events.subscribe((event) => {
-    if (event.type !== 'result') return;
-    const r = event.record;
-    void reporter.report({
-      machine,
-      user,
-      app: r.appId,
-      installedVersion: r.outcome === 'updated' || r.outcome === 'recovered' ? r.to : r.from,
-      targetVersion: r.to,
-      state: r.outcome,
-      errorCode: r.error?.code ?? null,
-      messageZh: r.error?.zh ?? null,
-      durationMs: r.durationMs,
-      bytesMoved: r.bytesMoved,
-      agentVersion,
-      reportedAt: r.endedAt,
-    });
-  });
   return {
     heartbeat: async () => {
       const status = await options.readStatus();
@@ -78,6 +62,6 @@ export function createFleetHooks(options: {
       );
       return { generatedAt: snapshot.generatedAt, silentHours: snapshot.silentHours, rows: snapshot.rows, countsByVersion: snapshot.countsByVersion, error: null };
     },
-    stop: unsubscribe,
+    stop: () => undefined,
   };
 }

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { EVENT_CHANNEL, type UiEvent } from '../../shared/ipc-contract';
 import { defaultConfigPath, resolveAgentDirs, currentPlatform, type PlatformEnv } from '../core/config/paths';
@@ -12,7 +11,6 @@ import { AgentService } from '../service/agent-service';
 import { applyAutoStart } from './autostart';
 import { bootstrapConfig } from './config-bootstrap';
 import { APP_USER_MODEL_ID, type ElectronMain } from './electron-api';
-import { createFleetHooks } from './fleet-hooks';
 import { registerIpc } from './ipc';
 import { createIpcRequestHandler } from './ipc-handler';
 import { openShellLog, type ShellLog } from './logging';
@@ -117,14 +115,8 @@ export async function runShell(electron: ElectronMain, env: ShellEnvironment): P
   const secrets = new DefaultSecretResolver(env.env, createProtectedDecryptor(electron.safeStorage));
   let scheduler: Scheduler | null = null;
   let windows!: WindowManager;
-  const fleet = createFleetHooks({
-    loaded,
-    secrets,
-    events,
-    logger,
-    identity: { machine: os.hostname(), user: env.env.USERNAME ?? env.env.USER ?? 'unknown', agentVersion: app.getVersion() },
-    readStatus: () => service.agent.readStatus(),
-  });
+  // The engine reports every run to the fleet table itself; the shell adds the heartbeat on the schedule.
+  const fleetEnabled = loaded.config.fleet.enabled && loaded.config.database !== undefined;
   const service: AgentService = new AgentService({
     loaded,
     logger,
@@ -135,7 +127,6 @@ export async function runShell(electron: ElectronMain, env: ShellEnvironment): P
       copyText: (text) => electron.clipboard.writeText(text),
       openStatusWindow: () => windows.showStatus(),
       nextCheckAt: (appId) => scheduler?.nextCheckAt(appId) ?? null,
-      ...(fleet ? { queryFleet: fleet.queryFleet } : {}),
     },
   });
 
@@ -238,7 +229,6 @@ export async function runShell(electron: ElectronMain, env: ShellEnvironment): P
       return;
     }
     scheduler?.stop();
-    fleet?.stop();
     tray.destroy();
   });
   app.on('second-instance', (_event, argv) => {
@@ -266,7 +256,7 @@ export async function runShell(electron: ElectronMain, env: ShellEnvironment): P
     schedule: loaded.config.schedule,
     logger,
     ...(env.schedulerClock ? { clock: env.schedulerClock } : {}),
-    ...(fleet ? { heartbeatMinutes: loaded.config.fleet.heartbeatMinutes } : {}),
+    ...(fleetEnabled ? { heartbeatMinutes: loaded.config.fleet.heartbeatMinutes } : {}),
     actions: {
       canStart: () => !guard.ending && !service.isRunning,
       check: async () => {
@@ -281,7 +271,7 @@ export async function runShell(electron: ElectronMain, env: ShellEnvironment): P
         }
         for (const id of appIds) if (!guard.ending) await service.startRun('update', id, 'schedule');
       },
-      ...(fleet ? { heartbeat: fleet.heartbeat } : {}),
+      ...(fleetEnabled ? { heartbeat: () => service.agent.heartbeat() } : {}),
     },
   });
   scheduler.start();
