@@ -3,14 +3,14 @@ import type { SecretResolver } from '../config/secrets';
 import type { Logger } from '../logger';
 import { NativeShareClient } from './native-share';
 import type { ShareClient } from './share-client';
-import { Smb2ShareClient } from './smb2-share';
+import { AutoShareClient } from './auto-share';
 
 /** Opens the share client an app's config asks for. The engine sees only the ShareClient port. */
 export interface ShareFactory {
   open(app: AppConfig, pathOverride?: string): Promise<ShareClient>;
 }
 
-export function createShareFactory(secrets: SecretResolver, _logger: Logger): ShareFactory {
+export function createShareFactory(secrets: SecretResolver, logger: Logger): ShareFactory {
   return {
     async open(app, pathOverride) {
       const path = pathOverride ?? app.share.path;
@@ -20,10 +20,12 @@ export function createShareFactory(secrets: SecretResolver, _logger: Logger): Sh
           return new NativeShareClient({ path, timeoutMs });
         case 'smb2': {
           const password = app.share.password ? await secrets.resolve(app.share.password) : undefined;
-          return new Smb2ShareClient({
+          // SMB2/3, or the read-only SMB1 client for an SMB1-only server when allowSmb1 permits.
+          return new AutoShareClient({
             path,
             timeoutMs,
             allowSmb1: app.share.allowSmb1,
+            logger,
             ...(app.share.port !== undefined ? { port: app.share.port } : {}),
             ...(app.share.username !== undefined ? { username: app.share.username } : {}),
             ...(app.share.domain !== undefined ? { domain: app.share.domain } : {}),
