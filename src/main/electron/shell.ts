@@ -79,6 +79,10 @@ export async function runShell(electron: ElectronMain, env: ShellEnvironment): P
   }
   // A tray app: closing every window must not quit.
   app.on('window-all-closed', () => undefined);
+  // A second start while this one is still starting up is held until the windows exist.
+  let onSecondStart: ((argv: string[]) => void) | null = null;
+  const earlySecondStarts: string[][] = [];
+  app.on('second-instance', (_event, argv) => (onSecondStart ? onSecondStart(argv) : earlySecondStarts.push(argv)));
   await app.whenReady();
 
   const platformEnv = env.platformEnv ?? currentPlatform();
@@ -231,12 +235,13 @@ export async function runShell(electron: ElectronMain, env: ShellEnvironment): P
     scheduler?.stop();
     tray.destroy();
   });
-  app.on('second-instance', (_event, argv) => {
+  onSecondStart = (argv) => {
     const forwarded = parseShellArgs(argv);
     logger.info('second start forwarded', { launch: forwarded.launch ?? '-', autostart: forwarded.autostart });
     if (forwarded.launch) void launch(forwarded.launch);
     else if (!forwarded.autostart) windows.showNurse();
-  });
+  };
+  for (const argv of earlySecondStarts.splice(0)) onSecondStart(argv);
 
   applyAutoStart(app, loaded.config.schedule.autoStart, { exePath: app.getPath('exe'), platform: env.platform, logger });
   if (args.autostart && !loaded.config.schedule.autoStart) {
