@@ -72,6 +72,8 @@ describe('AgentService (what the tray and the windows call)', () => {
     const lines = await service.handle('agent:get-log-tail', { maxLines: 50, search: 'files differ' });
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.text.includes('files differ'))).toBe(true);
+    // electron-log pads the level ("[info]  text"): the text comes back without the padding.
+    expect(lines.every((l) => !l.text.startsWith(' '))).toBe(true);
     const warnings = await service.handle('agent:get-log-tail', { maxLines: 50, minLevel: 'warn' });
     expect(warnings.every((l) => l.level === 'warn' || l.level === 'error')).toBe(true);
     expect(path.basename(logFile)).toBe('agent.log');

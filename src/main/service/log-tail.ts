@@ -3,7 +3,7 @@ import type { LogLevel, LogLine } from '../../shared/api-types';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 /** electron-log line as configured in logging/engine-logger.ts: "[2026-11-25 12:00:00.123] [info] text". */
-const LINE = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})\] \[(\w+)\]\s?(.*)$/;
+const LINE = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})\] \[(\w+)\]\s*(.*)$/;
 const TAIL_BYTES = 2 * 1024 * 1024;
 
 /** The last lines of the agent log, newest last, filtered by level and a case-insensitive search. */
