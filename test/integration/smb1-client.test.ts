@@ -19,10 +19,12 @@ const PASSWORD = 'Smb1-Secret-8826!';
 const OTHER_USER = 'hissmb1other';
 const BIG_BYTES = 200 * 1024 * 1024;
 const MANY = 2000;
+const MID_BYTES = 24 * 1024 * 1024 + 4097;
 
 let root: string;
 let shareDir: string;
 let bigSha: string;
+let midSha: string;
 let plain: SambaServer;
 let signed: SambaServer;
 const manyNames: string[] = [];
@@ -104,6 +106,7 @@ beforeAll(async () => {
   await fsp.writeFile(path.join(rel, 'version.txt'), '2.0.0\n');
   await fsp.writeFile(path.join(rel, 'bin', '中文 名称.dll'), 'unicode name');
   bigSha = await writeRandomFile(path.join(rel, 'big.bin'), BIG_BYTES);
+  midSha = await writeRandomFile(path.join(rel, 'mid.bin'), MID_BYTES);
   for (let i = 0; i < MANY; i++) {
     const name = `file-${String(i).padStart(4, '0')}-${crypto.randomBytes(4).toString('hex')}.dat`;
     manyNames.push(name);
@@ -183,7 +186,7 @@ describe.each([
       expect(stats.multiPartReplies).toBeGreaterThanOrEqual(3);
 
       const all = await c.list('');
-      expect(all.filter((e) => !e.isDirectory).length).toBe(MANY + 4);
+      expect(all.filter((e) => !e.isDirectory).length).toBe(MANY + 5);
       expect(all.find((e) => e.path === 'bin')).toMatchObject({ isDirectory: true });
       expect(all.find((e) => e.path === 'bin/中文 名称.dll')).toMatchObject({ size: 12, isDirectory: false });
     } finally {
@@ -272,6 +275,27 @@ describe.each([
 
     const locked = await failure(client(server(), { path: '\\\\127.0.0.1\\locked\\rel' }).list(''));
     expect(locked.code).toBe('SHARE_ACCESS_DENIED');
+  });
+});
+
+describe('SMB1 read sizes follow the server', () => {
+  it.each([
+    // Samba without its Unix extensions answers large reads short, at 128 KiB (as Windows caps them).
+    ['answers large reads short', ['smb1 unix extensions = no'], (size: number) => size === 127 * 1024],
+    // Without CAP_LARGE_READX every read must fit the buffer: 60 KiB.
+    ['offers no CAP_LARGE_READX', ['large readwrite = no'], (size: number) => size === 60 * 1024],
+  ] as const)('a server that %s still gives every byte, with the read size adapted', async (_name, extraGlobal, expectedSize) => {
+    const server = await startSamba({ variant: 'smb1', shares: [{ name: 'update', path: shareDir }], users: [{ name: USER, password: PASSWORD }], extraGlobal: [...extraGlobal] });
+    const c = client(server);
+    try {
+      const got = await streamSha(await c.createReadStream('mid.bin'));
+      expect(got).toEqual({ sha: midSha, bytes: MID_BYTES });
+      const info = await c.sessionInfo();
+      expect(expectedSize(info.maxReadSize), `maxReadSize ${info.maxReadSize}`).toBe(true);
+    } finally {
+      await c.close();
+      await server.stop();
+    }
   });
 });
 

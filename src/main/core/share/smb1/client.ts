@@ -73,7 +73,7 @@ export interface Smb1SessionInfo {
   serverMaxBuffer: number;
 }
 
-/** Read size without CAP_LARGE_READX: what fits a 64 KiB buffer, as Windows clients use. */
+/** Read size without CAP_LARGE_READX: what fits our 64 KiB buffer, as Windows clients read. */
 export const SMALL_READ = 60 * 1024;
 /** Samba answers at most 0x1FFFF bytes per message on a signed session; keep a round 127 KiB. */
 const SIGNED_LARGE_READ = 127 * 1024;
@@ -170,10 +170,11 @@ export class Smb1Client {
       const response = await this.send(buildReadRequest(fid, offset, length));
       const status = responseStatus(response);
       if (status === NtStatus.END_OF_FILE) return Buffer.alloc(0);
-      if ((status === NtStatus.INVALID_PARAMETER || status === NtStatus.NOT_SUPPORTED) && length > SMALL_READ) {
-        // A server that refuses large reads after all: continue with buffer-sized ones.
-        this.readCap = SMALL_READ;
-        return this.read(fid, offset, SMALL_READ, file);
+      const smaller = this.smallerRead(length);
+      if ((status === NtStatus.INVALID_PARAMETER || status === NtStatus.NOT_SUPPORTED) && smaller !== null) {
+        // A server that refuses reads this large after all: step down and go on.
+        this.readCap = smaller;
+        return this.read(fid, offset, smaller, file);
       }
       if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'READ_ANDX', file);
       const data = readResponseData(response);
@@ -183,6 +184,17 @@ export class Smb1Client {
     } catch (error) {
       throw this.wrap(error, 'READ_ANDX', file);
     }
+  }
+
+  /** The next smaller read size to try after a refused read of `length`: 60 KiB, then the server's own buffer. */
+  private smallerRead(length: number): number | null {
+    for (const size of [SMALL_READ, this.serverBufferRead]) if (size < length) return size;
+    return null;
+  }
+
+  /** A read whose reply fits the server's MaxBufferSize: always acceptable. */
+  private get serverBufferRead(): number {
+    return Math.max(4096, (Math.min(this.negotiated.maxBufferSize || SMALL_READ, CLIENT_MAX_BUFFER) - 64) & ~1023);
   }
 
   async closeFile(fid: number, file = ''): Promise<void> {
@@ -265,8 +277,8 @@ export class Smb1Client {
     }
     this.negotiated = negotiated;
     this.conn.maxMpx = Math.max(1, Math.min(negotiated.maxMpxCount || 1, MPX_CAP));
-    const buffer = Math.min(negotiated.maxBufferSize || SMALL_READ, this.options.maxBufferSize ?? CLIENT_MAX_BUFFER);
-    this.readCap = Math.min(SMALL_READ, Math.max(4096, (buffer - 64) & ~1023));
+    // Without CAP_LARGE_READX a reply must fit the buffer we announce (MS-CIFS 2.2.4.42): 60 KiB.
+    this.readCap = Math.min(SMALL_READ, Math.max(4096, ((this.options.maxBufferSize ?? CLIENT_MAX_BUFFER) - 64) & ~1023));
   }
 
   private async sessionSetup(): Promise<void> {

@@ -18,6 +18,9 @@ export interface Smb1FileStreamOptions {
   signal?: AbortSignal;
 }
 
+const BYTES_IN_FLIGHT = 1024 * 1024;
+const MAX_READS_IN_FLIGHT = 16;
+
 interface InFlightRead {
   offset: number;
   length: number;
@@ -61,7 +64,7 @@ export class Smb1FileStream extends Readable {
   }
 
   private fill(): void {
-    while (!this.finished && this.wanted && this.queue.length < this.o.readsInFlight && this.nextOffset < this.o.size) {
+    while (!this.finished && this.wanted && this.queue.length < this.inFlightLimit() && this.nextOffset < this.o.size) {
       const offset = this.nextOffset;
       const length = Math.min(this.o.client.maxReadChunk(this.o.chunkSize), this.o.size - offset);
       this.nextOffset += length;
@@ -69,6 +72,15 @@ export class Smb1FileStream extends Readable {
       data.catch(() => undefined); // observed in deliver(); avoid unhandled-rejection noise meanwhile
       this.queue.push({ offset, length, data });
     }
+  }
+
+  /**
+   * Reads kept in flight: the configured count, more when the server caps reads small (Windows at
+   * 64 KiB, signed Samba at 128 KiB), so that about 1 MiB stays on the way.
+   */
+  private inFlightLimit(): number {
+    const chunk = this.o.client.maxReadChunk(this.o.chunkSize);
+    return Math.max(this.o.readsInFlight, Math.min(MAX_READS_IN_FLIGHT, Math.ceil(BYTES_IN_FLIGHT / chunk)));
   }
 
   private async deliver(): Promise<void> {
