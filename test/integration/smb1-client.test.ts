@@ -198,14 +198,18 @@ describe.each([
     const c = client(server());
     try {
       const st = await c.stat('big.bin');
-      const local = await fsp.stat(path.join(shareDir, 'rel', 'big.bin'));
+      const onDisk = await fsp.stat(path.join(shareDir, 'rel', 'big.bin'));
       expect(st).toMatchObject({ path: 'big.bin', size: BIG_BYTES, isDirectory: false });
-      expect(Math.abs(st!.mtimeMs - local.mtimeMs)).toBeLessThan(1000);
+      expect(Math.abs(st!.mtimeMs - onDisk.mtimeMs)).toBeLessThan(1000);
       expect(await c.stat('bin')).toMatchObject({ isDirectory: true, size: 0 });
       expect(await c.stat('not-there.txt')).toBeNull();
       expect((await c.readFile('version.txt', 1024)).toString()).toBe('2.0.0\n');
       expect((await c.readFile('bin/中文 名称.dll', 1024)).toString()).toBe('unicode name');
       expect((await failure(c.readFile('big.bin', 1024))).code).toBe('SHARE_IO_ERROR');
+      // start/end (exclusive): only that range crosses the wire.
+      const range = await streamSha(await c.createReadStream('mid.bin', { start: 10, end: 5_000_010 }));
+      const local = await fsp.readFile(path.join(shareDir, 'rel', 'mid.bin'));
+      expect(range).toEqual({ sha: crypto.createHash('sha256').update(local.subarray(10, 5_000_010)).digest('hex'), bytes: 5_000_000 });
     } finally {
       await c.close();
     }

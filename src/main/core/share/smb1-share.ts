@@ -110,7 +110,7 @@ export class Smb1ShareClient implements ShareClient {
   }
 
   async createReadStream(relPath: string, options: ReadStreamOptions = {}): Promise<Readable> {
-    return this.openStream(relPath, options.start ?? 0, Infinity, options.signal);
+    return this.openStream(relPath, options.start ?? 0, Infinity, options.signal, options.end);
   }
 
   async close(): Promise<void> {
@@ -122,7 +122,8 @@ export class Smb1ShareClient implements ShareClient {
     await client?.disconnect();
   }
 
-  private async openStream(relPath: string, start: number, maxBytes: number, signal?: AbortSignal): Promise<Readable> {
+  /** Reads [start, min(size, end)): `end` (exclusive) lets a caller stop one byte past the size it expects. */
+  private async openStream(relPath: string, start: number, maxBytes: number, signal?: AbortSignal, end = Infinity): Promise<Readable> {
     const client = await this.client();
     const file = await client.open(this.sharePath(relPath), 'file', relPath).catch(async (error: unknown) => {
       if (error instanceof AgentError && error.code === 'SHARE_FILE_MISSING') await this.assertRootExists(client, error);
@@ -135,7 +136,7 @@ export class Smb1ShareClient implements ShareClient {
     return new Smb1FileStream({
       client,
       fid: file.fid,
-      size: file.size,
+      size: Math.min(file.size, end),
       start,
       chunkSize: this.options.readChunkSize ?? DEFAULT_CHUNK,
       readsInFlight: this.options.readsInFlight ?? 4,
