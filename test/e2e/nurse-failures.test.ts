@@ -94,7 +94,7 @@ async function expectReadableFailure(page: Page, zh: string, code: string): Prom
   const text = await panel(page).innerText();
   expect(text).not.toMatch(/\n\s+at |Error:|ELOGIN|ESOCKET|ECONNREFUSED|STATUS_|NT LM/);
   expect(text.replace(/\s+/g, '')).not.toBe('连接数据库');
-  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('重试');
+  await page.waitForFunction((label) => document.activeElement?.textContent === label, '重试', { timeout: 5000 });
 }
 
 async function snapFailure(page: Page, name: string): Promise<void> {

@@ -101,7 +101,7 @@ describe('nurse window, real engine', () => {
     await waitForText(panel(page), '错误代码 SHARE_NOT_FOUND', { contains: true });
     expect(await panel(page).innerText()).not.toMatch(/\n\s+at |Error:|ENOENT/);
     // The keyboard lands on Retry as soon as the failure shows.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('重试');
+    await page.waitForFunction((label) => document.activeElement?.textContent === label, '重试', { timeout: 5000 });
 
     await page.getByRole('button', { name: '复制详情' }).click();
     await waitForText(page.getByRole('status'), '详情已复制，可以粘贴发给信息科。');
@@ -143,7 +143,7 @@ describe('nurse window, real engine', () => {
     await waitForState(page, 'his-prompt');
     await waitForText(panel(page).getByRole('heading'), '请先关闭 护士工作站');
     await waitForText(panel(page), `请保存工作并关闭 ${exe}`, { contains: true });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('我已关闭，继续');
+    await page.waitForFunction((label) => document.activeElement?.textContent === label, '我已关闭，继续', { timeout: 5000 });
 
     const exited = new Promise((resolve) => his!.once('exit', resolve));
     his.kill('SIGTERM');

@@ -164,6 +164,39 @@ describe('nurse view states', () => {
     expect(within(again).getByRole('heading').textContent).toBe('The update did not finish');
   });
 
+  it('start buttons wait until the ending run has released the agent (its snapshot), so a click is not folded into it', async () => {
+    const panel = await renderNurse({ state: 'idle', lastResult: 'up-to-date', installedVersion: '5.2.0.118' });
+    act(() => api.emit({ type: 'state', appId: 'nurse', state: 'checking', from: null, to: null }));
+    act(() => api.emit({ type: 'state', appId: 'nurse', state: 'update-available', from: '5.2.0.118', to: '5.2.0.123' }));
+    const update = within(panel).getByRole('button', { name: '立即更新' }) as HTMLButtonElement;
+    expect(update.disabled).toBe(true);
+    act(() => api.emit({ type: 'snapshot', snapshot: snapshotOf([appView({ state: 'update-available' })]) }));
+    expect((within(panel).getByRole('button', { name: '立即更新' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('a failure that arrives while the run is still ending focuses Retry once it becomes usable', async () => {
+    const panel = await renderNurse({ state: 'idle', lastResult: 'up-to-date' });
+    act(() => api.emit({ type: 'state', appId: 'nurse', state: 'checking', from: null, to: null }));
+    act(() => api.emit({ type: 'state', appId: 'nurse', state: 'failed', from: null, to: null }));
+    act(() => api.emit({ type: 'error', appId: 'nurse', error: shareMissing }));
+    const retry = within(panel).getByRole('button', { name: '重试' }) as HTMLButtonElement;
+    expect(retry.disabled).toBe(true);
+    expect(document.activeElement).not.toBe(retry);
+    act(() => api.emit({ type: 'snapshot', snapshot: snapshotOf([appView({ state: 'failed', lastResult: 'failed', lastError: shareMissing })]) }));
+    expect(document.activeElement).toBe(within(panel).getByRole('button', { name: '重试' }));
+  });
+
+  it('if the end-of-run snapshot is missed, the window asks for one instead of keeping the buttons disabled', async () => {
+    const panel = await renderNurse({ state: 'idle', lastResult: 'up-to-date' });
+    act(() => api.emit({ type: 'state', appId: 'nurse', state: 'checking', from: null, to: null }));
+    act(() => api.emit({ type: 'state', appId: 'nurse', state: 'up-to-date', from: '5.2.0.123', to: '5.2.0.123' }));
+    expect((within(panel).getByRole('button', { name: '检查更新' }) as HTMLButtonElement).disabled).toBe(true);
+    const before = api.callsTo('agent:get-snapshot').length;
+    await act(() => new Promise((r) => setTimeout(r, 1700)));
+    expect(api.callsTo('agent:get-snapshot').length).toBe(before + 1);
+    expect((within(panel).getByRole('button', { name: '检查更新' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('a snapshot that cannot be read shows the readable reason', async () => {
     api = createFakeApi({
       'agent:get-snapshot': () =>

@@ -13,9 +13,15 @@ export interface LiveState {
   apps: LiveApp[];
   /** Counts snapshots pushed by the agent (one at the end of every run): lists keyed on it reload then. */
   runsEnded: number;
+  /**
+   * A run is going, from its first state event until the agent's end-of-run snapshot. The last state
+   * event (done, failed …) comes before the run has released its lock: a new request sent in between
+   * would be folded into the ending run, so start buttons wait for this to clear.
+   */
+  busy: boolean;
 }
 
-export const emptyLiveState: LiveState = { snapshot: null, apps: [], runsEnded: 0 };
+export const emptyLiveState: LiveState = { snapshot: null, apps: [], runsEnded: 0, busy: false };
 
 const ACTIVE: ReadonlySet<RunState> = new Set(['checking', 'downloading', 'waiting-for-his', 'applying']);
 
@@ -28,8 +34,9 @@ export function applyEvent(state: LiveState, event: UiEvent): LiveState {
   switch (event.type) {
     case 'snapshot':
       return { ...fromSnapshot(event.snapshot, state), runsEnded: state.runsEnded + 1 };
-    case 'state':
-      return mapApp(state, event.appId, (app) => {
+    case 'state': {
+      const next = isActive(event.state) && !state.busy ? { ...state, busy: true } : state;
+      return mapApp(next, event.appId, (app) => {
         const view: AppView = { ...app.view, state: event.state };
         if (isActive(event.state)) view.currentRun = { from: event.from, to: event.to };
         else view.currentRun = null;
@@ -42,6 +49,7 @@ export function applyEvent(state: LiveState, event: UiEvent): LiveState {
         if (event.state === 'update-available' || event.state === 'up-to-date') view.targetVersion = event.to ?? view.targetVersion;
         return { view, liveError: event.state === 'checking' ? null : app.liveError };
       });
+    }
     case 'progress':
       return mapApp(state, event.appId, (app) => ({ ...app, view: { ...app.view, progress: event.progress } }));
     case 'his-running':
@@ -60,6 +68,7 @@ export function fromSnapshot(snapshot: AgentSnapshot, previous: LiveState = empt
   return {
     snapshot,
     runsEnded: previous.runsEnded,
+    busy: snapshot.busy,
     apps: snapshot.apps.map((view) => {
       const before = previous.apps.find((a) => a.view.id === view.id);
       // A snapshot taken after the run carries the same error in lastError; keep the live one only while it is newer.

@@ -3,7 +3,7 @@ import type { AgentSnapshot, ErrorView } from '../../shared/api-types';
 import type { UiEvent } from '../../shared/ipc-contract';
 import { useApi } from './api-context';
 import { toErrorView } from './error-view';
-import { applyEvent, emptyLiveState, fromSnapshot, type LiveState } from './live-state';
+import { applyEvent, emptyLiveState, fromSnapshot, isActive, type LiveState } from './live-state';
 
 type Action = { type: 'event'; event: UiEvent } | { type: 'snapshot'; snapshot: AgentSnapshot };
 
@@ -35,6 +35,15 @@ export function useLiveAgent(): { live: LiveState; loadError: ErrorView | null; 
     reload();
     return unsubscribe;
   }, [api, reload]);
+
+  // Busy with no app in an active state: the run is ending. Its snapshot normally arrives within
+  // milliseconds; if it was missed, ask again rather than leave the start buttons disabled.
+  const ending = live.busy && live.apps.every((a) => !isActive(a.view.state));
+  useEffect(() => {
+    if (!ending) return;
+    const timer = setTimeout(reload, 1500);
+    return () => clearTimeout(timer);
+  }, [ending, live, reload]);
 
   return { live, loadError, reload };
 }

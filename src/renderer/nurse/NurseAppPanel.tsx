@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorView } from '../../shared/api-types';
 import { useApi } from '../api/api-context';
 import type { LiveApp } from '../api/live-state';
@@ -9,6 +9,8 @@ import { useLang } from '../i18n/lang-context';
 import { nurseStateOf, type NurseState } from './nurse-state';
 import { ProgressDetails } from './ProgressDetails';
 import { useAction } from './use-action';
+
+const FOCUS_ON_ENTRY: ReadonlySet<NurseState['kind']> = new Set(['his-prompt', 'failed', 'deferred']);
 
 const TONE: Record<NurseState['kind'], Tone> = {
   idle: 'neutral',
@@ -25,13 +27,28 @@ const TONE: Record<NurseState['kind'], Tone> = {
 };
 
 /** One HIS program in the nurse window: a headline, a sentence, maybe a bar, and the one or two buttons that make sense now. */
-export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string }) {
+export function NurseAppPanel({ app, machine, agentBusy }: { app: LiveApp; machine: string; agentBusy: boolean }) {
   const api = useApi();
   const { lang, t } = useLang();
   const action = useAction();
   const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
   const state = nurseStateOf(app);
   useEffect(() => setCopied(null), [state.kind]);
+
+  // When the nurse must act (a failure, the "close the HIS" prompt), the keyboard goes to the main
+  // button as soon as it is usable (it may wait a moment for the ending run to release the agent).
+  const focusTarget = useRef<HTMLButtonElement | null>(null);
+  const focusPending = useRef<NurseState['kind'] | null>(null);
+  useEffect(() => {
+    focusPending.current = FOCUS_ON_ENTRY.has(state.kind) ? state.kind : null;
+  }, [state.kind]);
+  useEffect(() => {
+    const button = focusTarget.current;
+    if (focusPending.current === state.kind && button && !button.disabled) {
+      button.focus();
+      focusPending.current = null;
+    }
+  });
   const name = app.view.displayName;
   const appId = app.view.id;
   const unknown = t('status.unknown');
@@ -49,22 +66,30 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
   let shownError: ErrorView | null = null;
   let extra: ReactNode = null;
   let actions: ReactNode = null;
-  const primary = (label: string, onClick: () => void, autoFocus = false) => (
-    <button type="button" className="btn btn-primary" disabled={action.busy} onClick={onClick} autoFocus={autoFocus}>
+  // Buttons that start a run wait for the previous run to finish ending (startsRun); answers to the running one do not.
+  const primary = (label: string, onClick: () => void, options: { focus?: boolean; startsRun?: boolean } = {}) => (
+    <button
+      type="button"
+      className="btn btn-primary"
+      ref={options.focus ? focusTarget : undefined}
+      disabled={action.busy || (!!options.startsRun && agentBusy)}
+      onClick={onClick}
+    >
       {label}
     </button>
   );
-  const secondary = (label: string, onClick: () => void) => (
-    <button type="button" className="btn" disabled={action.busy} onClick={onClick}>
+  const secondary = (label: string, onClick: () => void, options: { startsRun?: boolean } = {}) => (
+    <button type="button" className="btn" disabled={action.busy || (!!options.startsRun && agentBusy)} onClick={onClick}>
       {label}
     </button>
   );
+  const run = { startsRun: true };
 
   switch (state.kind) {
     case 'idle':
       title = t('nurse.idle.title');
       body = t('nurse.idle.body');
-      actions = primary(t('nurse.checkNow'), checkNow);
+      actions = primary(t('nurse.checkNow'), checkNow, run);
       break;
     case 'checking':
       title = t('nurse.checking.title');
@@ -73,12 +98,12 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
     case 'up-to-date':
       title = t('nurse.upToDate.title');
       body = t('nurse.upToDate.body', { app: name, version: version(state.version) });
-      actions = secondary(t('nurse.checkNow'), checkNow);
+      actions = secondary(t('nurse.checkNow'), checkNow, run);
       break;
     case 'update-available':
       title = t('nurse.available.title', { version: version(state.to) });
       body = t('nurse.available.body', { app: name, from: version(state.from), version: version(state.to) });
-      actions = primary(t('nurse.updateNow'), updateNow);
+      actions = primary(t('nurse.updateNow'), updateNow, run);
       break;
     case 'downloading':
       title = t('nurse.downloading.title', { version: version(state.to) });
@@ -95,7 +120,7 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
       body = t('nurse.hisPrompt.body', { version: version(state.to), exe: state.exe });
       actions = (
         <>
-          {primary(t('nurse.hisPrompt.retry'), () => action.run(() => api.invoke('agent:answer-his-prompt', { appId, answer: 'retry' })), true)}
+          {primary(t('nurse.hisPrompt.retry'), () => action.run(() => api.invoke('agent:answer-his-prompt', { appId, answer: 'retry' })), { focus: true })}
           {secondary(t('nurse.hisPrompt.cancel'), () => action.run(() => api.invoke('agent:answer-his-prompt', { appId, answer: 'cancel' })))}
         </>
       );
@@ -108,7 +133,7 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
     case 'done':
       title = t('nurse.done.title');
       body = t('nurse.done.body', { app: name, version: version(state.version) });
-      actions = secondary(t('nurse.checkNow'), checkNow);
+      actions = secondary(t('nurse.checkNow'), checkNow, run);
       break;
     case 'deferred':
     case 'failed':
@@ -116,7 +141,7 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
       shownError = state.error;
       actions = (
         <>
-          {primary(t('nurse.retry'), updateNow, true)}
+          {primary(t('nurse.retry'), updateNow, { focus: true, startsRun: true })}
           {state.error && secondary(t('nurse.copyDetails'), () => void copyDetails(state.error!))}
         </>
       );
@@ -126,8 +151,7 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
   const tone = TONE[state.kind];
   return (
     <section className={`nurse-panel tone-${tone}`} aria-labelledby={`app-${appId}-title`} data-state={state.kind} data-testid={`nurse-${appId}`}>
-      {/* A new key per state remounts the body and the buttons, so autoFocus moves the keyboard to the new primary button. */}
-      <div key={state.kind} className="nurse-body" aria-live="polite">
+      <div className="nurse-body" aria-live="polite">
         <div className="title-row">
           <h2 id={`app-${appId}-title`} className="nurse-title">
             <StateIcon tone={tone} size={32} />
@@ -153,7 +177,7 @@ export function NurseAppPanel({ app, machine }: { app: LiveApp; machine: string 
         </div>
       )}
       {actions && (
-        <div key={`actions-${state.kind}`} className="actions">
+        <div className="actions">
           {actions}
         </div>
       )}

@@ -35,7 +35,7 @@ export function NurseView() {
         {!loadError && !live.snapshot && <p className="nurse-text">{t('app.loading')}</p>}
         {live.snapshot && live.apps.length === 0 && <p className="nurse-text">{t('app.noApps')}</p>}
         {live.apps.map((app) => (
-          <NurseAppPanel key={app.view.id} app={app} machine={live.snapshot?.machine ?? ''} />
+          <NurseAppPanel key={app.view.id} app={app} machine={live.snapshot?.machine ?? ''} agentBusy={live.busy} />
         ))}
       </main>
     </div>

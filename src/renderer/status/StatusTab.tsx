@@ -11,13 +11,13 @@ import { labelOf, useLang } from '../i18n/lang-context';
 import { useAction } from '../nurse/use-action';
 
 /** Per app: the three versions side by side, check times, where updates come from, and the run in progress. */
-export function StatusTab({ snapshot, apps }: { snapshot: AgentSnapshot; apps: LiveApp[] }) {
+export function StatusTab({ snapshot, apps, agentBusy }: { snapshot: AgentSnapshot; apps: LiveApp[]; agentBusy: boolean }) {
   const { t } = useLang();
   return (
     <div className="status-tab">
       {snapshot.configError && <ErrorMessage error={snapshot.configError} title={t('status.configError')} />}
       {apps.map((app) => (
-        <AppStatus key={app.view.id} app={app} />
+        <AppStatus key={app.view.id} app={app} agentBusy={agentBusy} />
       ))}
       <dl className="facts small">
         <dt>{t('status.configFile')}</dt>
@@ -33,7 +33,7 @@ export function StatusTab({ snapshot, apps }: { snapshot: AgentSnapshot; apps: L
   );
 }
 
-function AppStatus({ app }: { app: LiveApp }) {
+function AppStatus({ app, agentBusy }: { app: LiveApp; agentBusy: boolean }) {
   const api = useApi();
   const { t } = useLang();
   const action = useAction();
@@ -110,10 +110,10 @@ function AppStatus({ app }: { app: LiveApp }) {
       {error && !running && <ErrorMessage error={error} />}
       {action.error && <ErrorMessage error={action.error} />}
       <div className="actions">
-        <button type="button" className="btn" disabled={running || action.busy} onClick={() => void action.run(() => api.invoke('agent:check-now', { appId: v.id }))}>
+        <button type="button" className="btn" disabled={running || agentBusy || action.busy} onClick={() => void action.run(() => api.invoke('agent:check-now', { appId: v.id }))}>
           {t('status.checkNow')}
         </button>
-        <button type="button" className="btn btn-primary" disabled={running || action.busy} onClick={() => void action.run(() => api.invoke('agent:update-now', { appId: v.id }))}>
+        <button type="button" className="btn btn-primary" disabled={running || agentBusy || action.busy} onClick={() => void action.run(() => api.invoke('agent:update-now', { appId: v.id }))}>
           {t('status.updateNow')}
         </button>
         {running && (

@@ -35,7 +35,7 @@ export function StatusWindow({ initialTab = 'status' }: { initialTab?: StatusTab
       </header>
       {loadError && <ErrorMessage error={loadError} title={t('app.loadFailed')} />}
       <Tabs tabs={tabs} active={tab} onChange={setTab} label={t('tabs.label')}>
-        {tab === 'status' && (snapshot ? <StatusTab snapshot={snapshot} apps={live.apps} /> : !loadError && <p className="muted">{t('app.loading')}</p>)}
+        {tab === 'status' && (snapshot ? <StatusTab snapshot={snapshot} apps={live.apps} agentBusy={live.busy} /> : !loadError && <p className="muted">{t('app.loading')}</p>)}
         {tab === 'history' && <HistoryTab refreshKey={live.runsEnded} />}
         {tab === 'log' && <LogTab refreshKey={live.runsEnded} />}
         {tab === 'diagnosis' && <DiagnosisTab apps={live.apps.map((a) => a.view)} />}
