@@ -8,6 +8,7 @@ import { checkApp, updateApp, type CheckResult, type UpdateReport } from './engi
 import { acquireRunLock } from './lock';
 import { emptyAppStatus, StatusStore, type RunOutcome, type RunRecord, type RunTrigger, type StatusFile } from './report/status-store';
 import { ShareSession } from './share/share-session';
+import { removeStaleTemps } from './util/fs-atomic';
 import { readLocalVersion } from './version/local-version';
 
 export interface CheckSummary {
@@ -184,6 +185,7 @@ export class Agent {
 
   private async recoverUnlocked(): Promise<RunRecord[]> {
     const records: RunRecord[] = [];
+    for (const temp of await removeStaleTemps(this.ctx.loaded.dirs.stateDir)) this.ctx.logger.info(`removed a temp file an interrupted run left: ${temp}`);
     for (const app of this.apps) {
       if (app.apply.mode !== 'mirror') continue;
       const startedAt = new Date();

@@ -26,6 +26,47 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode 
   await fsyncDir(path.dirname(file));
 }
 
+const TEMP_NAME = /\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temp files writeFileAtomic leaves when its process dies between write and rename, in dir
+ * and its direct subfolders. A temp whose writer is still running (another agent process) is kept.
+ */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const sweep = async (folder: string, depth: number): Promise<void> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fsp.readdir(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (depth === 0) await sweep(full, 1);
+        continue;
+      }
+      const match = TEMP_NAME.exec(entry.name);
+      if (!match || processRunning(Number(match[1]))) continue;
+      await fsp.rm(full, { force: true });
+      removed.push(full);
+    }
+  };
+  await sweep(dir, 0);
+  return removed;
+}
+
+function processRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Directory fsync makes a rename durable on POSIX; Windows has no such call (NTFS journals it). */
 export async function fsyncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
