@@ -7,6 +7,7 @@ import type { SyncPlan } from '../sync/plan';
 import { pathKey } from '../sync/release-path';
 import { isNodeError, localPath, pathExists, sha256File } from '../util/fs-atomic';
 import { faultPoint } from '../util/fault-injection';
+import { formatBytes } from '../util/format';
 import { assertInstallDirWritable } from './install-probe';
 import { readJournal, removeWorkDir, rollBack, swapIn, workDirs, writeJournal, type JournalOp } from './mirror-journal';
 
@@ -158,6 +159,6 @@ async function stageIntoWorkDir(source: string, destination: string, sha256: str
 function mapApplyError(error: unknown, input: MirrorApplyInput, file: string): AgentError {
   if (error instanceof AgentError) return error;
   if (isNodeError(error, 'EACCES', 'EPERM', 'EROFS')) return new AgentError('LOCAL_NOT_WRITABLE', { dir: input.installDir }, error);
-  if (isNodeError(error, 'ENOSPC')) return new AgentError('DISK_FULL', { dir: input.installDir, needed: '?' }, error);
+  if (isNodeError(error, 'ENOSPC', 'EDQUOT')) return new AgentError('DISK_FULL', { dir: input.installDir, needed: formatBytes(input.plan.bytesChanged) }, error);
   return new AgentError('APPLY_FAILED', { file, from: input.from ?? '?' }, error);
 }
