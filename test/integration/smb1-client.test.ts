@@ -118,6 +118,7 @@ beforeAll(async () => {
   const shares = [
     { name: 'update', path: shareDir },
     { name: 'locked', path: shareDir, extra: [`valid users = ${OTHER_USER}`] },
+    { name: 'pub', path: shareDir, guestOk: true },
   ];
   const users = [
     { name: USER, password: PASSWORD },
@@ -279,6 +280,20 @@ describe.each([
 
     const locked = await failure(client(server(), { path: '\\\\127.0.0.1\\locked\\rel' }).list(''));
     expect(locked.code).toBe('SHARE_ACCESS_DENIED');
+  });
+});
+
+describe('SMB1 anonymous logon', () => {
+  it('reads a guest share without an account; a signing-mandatory server refuses guests with SHARE_GUEST_REFUSED', async () => {
+    const guest = new Smb1ShareClient({ path: '\\\\127.0.0.1\\pub\\rel', port: plain.port, timeoutMs: 5000 });
+    try {
+      expect(await guest.sessionInfo()).toMatchObject({ guest: true, signing: false });
+      expect((await guest.readFile('version.txt', 100)).toString()).toBe('2.0.0\n');
+    } finally {
+      await guest.close();
+    }
+    const refused = await failure(new Smb1ShareClient({ path: '\\\\127.0.0.1\\pub\\rel', port: signed.port, timeoutMs: 5000 }).list(''));
+    expect(refused.code).toBe('SHARE_GUEST_REFUSED');
   });
 });
 
