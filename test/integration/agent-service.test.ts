@@ -79,3 +79,20 @@ describe('AgentService (what the tray and the windows call)', () => {
     expect(path.basename(logFile)).toBe('agent.log');
   });
 });
+
+describe('AgentService run requests', () => {
+  it('an update asked for while a check runs is queued and runs right after it', async () => {
+    s = await createScenario({ mode: 'mirror' });
+    const { service } = await serviceFor(s);
+    const states: string[] = [];
+    service.onUiEvent((e) => {
+      if (e.type === 'state') states.push(e.state);
+    });
+    const check = service.startRun('check', undefined, 'tray');
+    const update = service.startRun('update', undefined, 'tray');
+    await check;
+    await update;
+    expect(states).toEqual(['checking', 'update-available', 'checking', 'downloading', 'waiting-for-his', 'applying', 'done']);
+    expect(await installState(s)).toBe('new');
+  });
+});

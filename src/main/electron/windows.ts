@@ -55,7 +55,8 @@ export class WindowManager {
   /** The hidden nurse window; created once. */
   ensureNurse(): BrowserWindowType {
     if (this.nurse && !this.nurse.isDestroyed()) return this.nurse;
-    const win = this.create({ width: 460, height: 360, resizable: false, maximizable: false, fullscreenable: false, title: 'HIS 更新助手' }, { view: 'nurse' });
+    // Content size, so the longest error (SHARE_SMB1_ONLY) fits with its buttons without scrolling.
+    const win = this.create({ width: 460, height: 420, useContentSize: true, resizable: false, maximizable: false, fullscreenable: false, title: 'HIS 更新助手' }, { view: 'nurse' });
     win.on('close', (event) => {
       if (this.quitting) return;
       event.preventDefault();

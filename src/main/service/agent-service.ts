@@ -53,6 +53,8 @@ export class AgentService {
   private readonly pendingPrompts = new Map<string, (answer: CloseHisAnswer) => void>();
   private liveVersions: { at: number; values: Record<string, string | null> } | null = null;
   private running: Promise<unknown> | null = null;
+  private runningKind: 'check' | 'update' | null = null;
+  private queuedUpdate: Promise<unknown> | null = null;
 
   constructor(private readonly options: ServiceOptions) {
     const context = createEngineContext(options.loaded, options.logger, {
@@ -72,9 +74,21 @@ export class AgentService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts a run unless one is going; resolves when it ends (the UI follows it through events). */
+  /**
+   * Starts a run unless one is going; resolves when it ends (the UI follows it through events). A
+   * request joins a run of the same or a larger kind; an update asked for during a check is queued
+   * to start right after it, never dropped.
+   */
   startRun(kind: 'check' | 'update', appId: string | undefined, trigger: RunTrigger): Promise<unknown> {
-    if (this.running) return this.running;
+    if (this.running) {
+      if (kind === 'check' || this.runningKind === 'update') return this.running;
+      this.queuedUpdate ??= this.running.then(() => {
+        this.queuedUpdate = null;
+        return this.startRun('update', appId, trigger);
+      });
+      return this.queuedUpdate;
+    }
+    this.runningKind = kind;
     const ids = appId ? [appId] : undefined;
     const run = (kind === 'check' ? this.agent.check(ids, trigger) : this.agent.update(ids, trigger))
       .catch((error: unknown) => {
@@ -84,6 +98,7 @@ export class AgentService {
       })
       .finally(async () => {
         this.running = null;
+        this.runningKind = null;
         this.liveVersions = null;
         await this.pushSnapshot();
       });

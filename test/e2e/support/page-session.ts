@@ -11,8 +11,8 @@ export interface PageSession {
   close(): Promise<void>;
 }
 
-/** The content area of the Electron nurse window (460 x 360 outer, minus the Windows 10 frame and title bar). */
-export const NURSE_VIEWPORT = { width: 444, height: 321 };
+/** The content area of the Electron nurse window (windows.ts: 460 x 420 content, useContentSize). */
+export const NURSE_VIEWPORT = { width: 460, height: 420 };
 export const STATUS_VIEWPORT = { width: 1100, height: 800 };
 
 /** A fresh browser context (own localStorage) with the real engine behind `window.hisUpdate`. */
