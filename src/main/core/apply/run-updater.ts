@@ -4,9 +4,10 @@ import { AgentError } from '../errors/agent-error';
 import type { Logger } from '../logger';
 import type { Release } from '../sync/manifest';
 import { pathKey } from '../sync/release-path';
-import { localPath, pathExists, sha256File } from '../util/fs-atomic';
+import { localPath, pathExists } from '../util/fs-atomic';
 import { versionsEqual } from '../version/compare';
 import { assertInstallDirWritable } from './install-probe';
+import { makePrivateRunCopy } from './private-run-copy';
 import { runUpdaterProcess } from './updater-process';
 
 export interface UpdaterSpec {
@@ -43,9 +44,9 @@ export function expandArgs(args: string[], values: Record<string, string>): stri
 }
 
 /**
- * Runs the vendor updater from the local release copy (cwd = that folder), with timeout and exit-code
- * policy, then checks the installed version equals the target. On any failure the install files the
- * release covers are put back from the restore copy, so the old version keeps working.
+ * Runs the vendor updater from a private, verified copy of the local release (cwd = that folder), with
+ * timeout and exit-code policy, then checks the installed version equals the target. On any failure the
+ * install files the release covers are put back from the restore copy, so the old version keeps working.
  */
 export async function applyRunUpdater(input: RunUpdaterInput): Promise<RunUpdaterResult> {
   const exe = input.updater.path;
@@ -53,25 +54,29 @@ export async function applyRunUpdater(input: RunUpdaterInput): Promise<RunUpdate
   const executable = localPath(input.releaseDir, entry?.path ?? exe);
   if (!entry || !(await pathExists(executable))) throw new AgentError('UPDATER_MISSING', { exe });
   await assertInstallDirWritable(input.installDir);
-  // Verified again right before the start: the copy must be the one the manifest describes.
-  if (entry.sha256 && (await sha256File(executable)) !== entry.sha256) {
-    throw new AgentError('HASH_MISMATCH', { file: exe }, 'the local updater copy changed after verification');
+  // The updater starts from a private copy hashed as it was written: no window between check and start.
+  const runCopy = await makePrivateRunCopy({ releaseDir: input.releaseDir, release: input.release, parentDir: path.dirname(input.releaseDir), logger: input.logger });
+  try {
+    return await runFromCopy(input, exe, localPath(runCopy.dir, entry.path), runCopy.dir);
+  } finally {
+    await runCopy.remove().catch((error: unknown) => input.logger.warn('could not remove the updater run folder', { dir: runCopy.dir, error: String(error) }));
   }
-  if (process.platform !== 'win32') await fsp.chmod(executable, 0o755);
+}
 
+async function runFromCopy(input: RunUpdaterInput, exe: string, executable: string, runDir: string): Promise<RunUpdaterResult> {
   const snapshot = input.restoreDir ? await snapshotInstall(input) : null;
   const restore = async () => {
     if (snapshot) await restoreInstall(input, snapshot).catch((error: unknown) => input.logger.error('restoring the install after a failed updater failed', { error: String(error) }));
   };
-  const args = expandArgs(input.updater.args, { installDir: input.installDir, releaseDir: input.releaseDir, version: input.to, fromVersion: input.from ?? '' });
-  input.logger.info(`running updater ${exe} ${JSON.stringify(args)} in ${input.releaseDir}`);
+  const args = expandArgs(input.updater.args, { installDir: input.installDir, releaseDir: runDir, version: input.to, fromVersion: input.from ?? '' });
+  input.logger.info(`running updater ${exe} ${JSON.stringify(args)} in ${runDir}`);
   let result;
   try {
     result = await runUpdaterProcess({
       executable,
       args,
-      cwd: input.releaseDir,
-      env: { ...process.env, ...input.env, HIS_UPDATE_INSTALL_DIR: input.installDir, HIS_UPDATE_RELEASE_DIR: input.releaseDir, HIS_UPDATE_VERSION: input.to },
+      cwd: runDir,
+      env: { ...process.env, ...input.env, HIS_UPDATE_INSTALL_DIR: input.installDir, HIS_UPDATE_RELEASE_DIR: runDir, HIS_UPDATE_VERSION: input.to },
       timeoutMs: input.updater.timeoutSeconds * 1000,
       logger: input.logger,
     });
