@@ -7,7 +7,7 @@ import { AgentError } from '../errors/agent-error';
 import type { Logger } from '../logger';
 import { systemCommandRunner, type CommandRunner } from '../platform/command-runner';
 import type { Release } from '../sync/manifest';
-import { localPath } from '../util/fs-atomic';
+import { FILE_MODE, localPath } from '../util/fs-atomic';
 
 const RUN_DIR_PREFIX = 'run-';
 
@@ -28,6 +28,8 @@ export async function makePrivateRunCopy(options: {
   release: Release;
   /** Folder that receives the run-XXXXXX copy (the app's staging folder: same volume, quick). */
   parentDir: string;
+  /** The updater's release path: executable in the copy (POSIX). */
+  executable: string;
   logger: Logger;
   commands?: CommandRunner;
 }): Promise<PrivateRunCopy> {
@@ -40,7 +42,9 @@ export async function makePrivateRunCopy(options: {
     for (const file of options.release.files) {
       const target = localPath(dir, file.path);
       await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      const { sha256, size } = await copyHashing(localPath(options.releaseDir, file.path), target);
+      // The folder keeps others out; the files keep ordinary modes, which updaters copy into the install.
+      const mode = file.path === options.executable ? 0o755 : FILE_MODE;
+      const { sha256, size } = await copyHashing(localPath(options.releaseDir, file.path), target, mode);
       if (size !== file.size || (file.sha256 !== undefined && sha256 !== file.sha256)) {
         throw new AgentError('HASH_MISMATCH', { file: file.path }, `the staged copy changed after verification (size ${size}, sha256 ${sha256})`);
       }
@@ -60,11 +64,11 @@ async function removeLeftoverCopies(parentDir: string): Promise<void> {
   }
 }
 
-/** One read of the source: the hash is of the very bytes written to the new file (created here, 0700). */
-async function copyHashing(source: string, target: string): Promise<{ sha256: string; size: number }> {
+/** One read of the source: the hash is of the very bytes written to the new file (created here). */
+async function copyHashing(source: string, target: string, mode: number): Promise<{ sha256: string; size: number }> {
   const hash = crypto.createHash('sha256');
   let size = 0;
-  const out = await fsp.open(target, 'wx', 0o700);
+  const out = await fsp.open(target, 'wx', mode);
   try {
     for await (const chunk of fs.createReadStream(source, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
       hash.update(chunk);

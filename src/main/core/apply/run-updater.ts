@@ -55,7 +55,7 @@ export async function applyRunUpdater(input: RunUpdaterInput): Promise<RunUpdate
   if (!entry || !(await pathExists(executable))) throw new AgentError('UPDATER_MISSING', { exe });
   await assertInstallDirWritable(input.installDir);
   // The updater starts from a private copy hashed as it was written: no window between check and start.
-  const runCopy = await makePrivateRunCopy({ releaseDir: input.releaseDir, release: input.release, parentDir: path.dirname(input.releaseDir), logger: input.logger });
+  const runCopy = await makePrivateRunCopy({ releaseDir: input.releaseDir, release: input.release, parentDir: path.dirname(input.releaseDir), executable: entry.path, logger: input.logger });
   try {
     return await runFromCopy(input, exe, localPath(runCopy.dir, entry.path), runCopy.dir);
   } finally {
