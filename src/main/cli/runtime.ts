@@ -2,6 +2,7 @@ import fsp from 'node:fs/promises';
 import log from 'electron-log/node';
 import { Agent } from '../core/agent';
 import { loadConfig, type LoadedConfig } from '../core/config/load';
+import { DIR_MODE } from '../core/util/fs-atomic';
 import { defaultConfigPath } from '../core/config/paths';
 import { createEngineContext, type ContextOverrides } from '../core/engine/create-context';
 import type { Logger } from '../core/logger';
@@ -27,7 +28,7 @@ export function configPathFrom(flag: string | undefined, env: NodeJS.ProcessEnv)
 /** Loads the config, opens the log file and builds the engine the same way the tray does. */
 export async function openRuntime(configFlag: string | undefined, io: CliIo, options: { verbose: boolean; overrides?: ContextOverrides }): Promise<CliRuntime> {
   const loaded = await loadConfig(configPathFrom(configFlag, io.env));
-  await fsp.mkdir(loaded.dirs.logDir, { recursive: true }).catch(() => {});
+  await fsp.mkdir(loaded.dirs.logDir, { recursive: true, mode: DIR_MODE }).catch(() => {});
   const electronLog = log as unknown as ElectronLogLike;
   const logFile = configureElectronLog(electronLog, loaded.dirs.logDir, { console: false });
   const logger = createEngineLogger(electronLog, options.verbose ? (level, line) => io.stderr.write(`[${level}] ${line}\n`) : undefined);

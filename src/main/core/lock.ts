@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AgentError } from './errors/agent-error';
-import { isNodeError } from './util/fs-atomic';
+import { DIR_MODE, isNodeError } from './util/fs-atomic';
 
 interface LockInfo {
   pid: number;
@@ -22,7 +22,7 @@ export interface RunLock {
 export async function acquireRunLock(stateDir: string, owner: string): Promise<RunLock> {
   const file = path.join(stateDir, 'agent.lock');
   try {
-    await fsp.mkdir(stateDir, { recursive: true });
+    await fsp.mkdir(stateDir, { recursive: true, mode: DIR_MODE });
   } catch (error) {
     throw new AgentError('STATE_DIR_NOT_WRITABLE', { dir: stateDir }, error);
   }

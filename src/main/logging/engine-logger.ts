@@ -10,7 +10,7 @@ export interface ElectronLogLike {
   error(...params: unknown[]): void;
   hooks: Array<(message: { data: unknown[] }, transport?: unknown, transportName?: string) => { data: unknown[] } | false>;
   transports: {
-    file: { resolvePathFn: (...args: never[]) => string; maxSize: number; level: string | false; format: unknown };
+    file: { resolvePathFn: (...args: never[]) => string; maxSize: number; level: string | false; format: unknown; writeOptions?: { flag?: string; mode?: number; encoding?: string } };
     console: { level: string | false };
   };
 }
@@ -29,6 +29,8 @@ export function configureElectronLog(log: ElectronLogLike, logDir: string, optio
   log.transports.file.maxSize = LOG_MAX_BYTES;
   log.transports.file.level = 'debug';
   log.transports.file.format = '[{y}-{m}-{d} {h}:{i}:{s}.{ms}] [{level}] {text}';
+  // electron-log's default 0666 would let other accounts forge log lines (POSIX; Windows uses the folder ACL).
+  log.transports.file.writeOptions = { flag: 'a', mode: 0o644, encoding: 'utf8' };
   log.transports.console.level = options.console ? 'debug' : false;
   log.hooks.push((message) => ({ ...message, data: message.data.map((d) => (typeof d === 'string' ? redact(d) : redactValue(d))) }));
   return file;

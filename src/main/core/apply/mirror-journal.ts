@@ -1,6 +1,6 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { localPath, pathExists, readJsonFile, renameWithRetry, writeFileAtomic } from '../util/fs-atomic';
+import { DIR_MODE, localPath, pathExists, readJsonFile, renameWithRetry, writeFileAtomic } from '../util/fs-atomic';
 
 /** Folder inside the install dir where an apply prepares, backs up and journals (same volume: renames are atomic). */
 export const WORK_DIR_NAME = '.his-update-apply';
@@ -56,11 +56,11 @@ export async function swapIn(installDir: string, dirs: WorkDirs, op: JournalOp):
   const target = localPath(installDir, op.path);
   if (op.kind !== 'add') {
     const backup = localPath(dirs.backup, op.path);
-    await fsp.mkdir(path.dirname(backup), { recursive: true });
+    await fsp.mkdir(path.dirname(backup), { recursive: true, mode: DIR_MODE });
     if (await pathExists(target)) await renameWithRetry(target, backup);
   }
   if (op.kind !== 'delete') {
-    await fsp.mkdir(path.dirname(target), { recursive: true });
+    await fsp.mkdir(path.dirname(target), { recursive: true, mode: DIR_MODE });
     await renameWithRetry(localPath(dirs.incoming, op.path), target);
   }
 }

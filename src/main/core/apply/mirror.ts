@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { HashCache } from '../sync/hash-cache';
 import type { SyncPlan } from '../sync/plan';
 import { pathKey } from '../sync/release-path';
-import { isNodeError, localPath, pathExists, sha256File } from '../util/fs-atomic';
+import { DIR_MODE, FILE_MODE, isNodeError, localPath, pathExists, sha256File } from '../util/fs-atomic';
 import { faultPoint } from '../util/fault-injection';
 import { formatBytes } from '../util/format';
 import { assertInstallDirWritable } from './install-probe';
@@ -44,7 +44,7 @@ export async function applyMirror(input: MirrorApplyInput): Promise<MirrorApplyR
   await recoverMirror(input.installDir, input.logger);
   const ops: JournalOp[] = [];
   try {
-    await fsp.mkdir(dirs.incoming, { recursive: true });
+    await fsp.mkdir(dirs.incoming, { recursive: true, mode: DIR_MODE });
     for (const action of input.plan.actions) {
       if (action.kind === 'unchanged') continue;
       const target = localPath(input.installDir, action.file.path);
@@ -53,8 +53,8 @@ export async function applyMirror(input: MirrorApplyInput): Promise<MirrorApplyR
     }
     if (input.versionFile) {
       const incoming = localPath(dirs.incoming, input.versionFile.path);
-      await fsp.mkdir(path.dirname(incoming), { recursive: true });
-      await fsp.writeFile(incoming, input.versionFile.content);
+      await fsp.mkdir(path.dirname(incoming), { recursive: true, mode: DIR_MODE });
+      await fsp.writeFile(incoming, input.versionFile.content, { mode: FILE_MODE });
       const exists = await pathExists(localPath(input.installDir, input.versionFile.path));
       ops.push({ path: input.versionFile.path, kind: exists ? 'replace' : 'add' });
     }
@@ -141,7 +141,7 @@ export async function recoverMirror(installDir: string, logger: Logger): Promise
 
 /** Moves (same volume) or copies and re-verifies (other volume) a verified staged file into the work folder. */
 async function stageIntoWorkDir(source: string, destination: string, sha256: string | undefined): Promise<void> {
-  await fsp.mkdir(path.dirname(destination), { recursive: true });
+  await fsp.mkdir(path.dirname(destination), { recursive: true, mode: DIR_MODE });
   try {
     await fsp.rename(source, destination);
     return;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AgentError, toAgentError } from '../errors/agent-error';
 import type { Logger } from '../logger';
 import type { ShareClient } from '../share/share-client';
-import { isNodeError, localPath, renameWithRetry } from '../util/fs-atomic';
+import { DIR_MODE, FILE_MODE, isNodeError, localPath, renameWithRetry } from '../util/fs-atomic';
 import { formatBytes } from '../util/format';
 import { sleep } from '../util/timeout';
 import { faultPoint } from '../util/fault-injection';
@@ -96,7 +96,7 @@ async function downloadOne(
 ): Promise<void> {
   const finalPath = localPath(options.stagingDir, file.path);
   const partPath = finalPath + PART_SUFFIX;
-  await fsp.mkdir(path.dirname(finalPath), { recursive: true });
+  await fsp.mkdir(path.dirname(finalPath), { recursive: true, mode: DIR_MODE });
   tracker.fileStarted(file.path);
   let restartedFromZero = false;
   for (let attempt = 0; ; attempt++) {
@@ -148,7 +148,7 @@ async function transfer(
 ): Promise<string> {
   const hash = crypto.createHash('sha256');
   if (offset > 0) await hashPrefix(partPath, offset, hash);
-  const handle = await fsp.open(partPath, offset > 0 ? 'r+' : 'w');
+  const handle = await fsp.open(partPath, offset > 0 ? 'r+' : 'w', FILE_MODE);
   let position = offset;
   try {
     if (offset < file.size || file.size === 0) {
@@ -219,7 +219,7 @@ async function currentPartSize(partPath: string, expected: number): Promise<numb
 /** Refuses early when staging cannot hold the download (statfs exists on Node >= 18.15). */
 async function ensureFreeSpace(dir: string, bytesNeeded: number): Promise<void> {
   if (bytesNeeded === 0) return;
-  await fsp.mkdir(dir, { recursive: true }).catch((error: unknown) => {
+  await fsp.mkdir(dir, { recursive: true, mode: DIR_MODE }).catch((error: unknown) => {
     throw mapLocalError(error, { stagingDir: dir, plan: { bytesToDownload: bytesNeeded } });
   });
   try {

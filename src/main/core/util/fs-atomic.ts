@@ -4,11 +4,19 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 
 /**
+ * Modes of what the agent creates on POSIX, explicit so that a umask of 000 (a service wrapper, a login
+ * script) cannot make state, staging or install files writable by other accounts. Windows ignores them:
+ * there the folders' ACLs (set by the installer, docs/hardening.md) decide.
+ */
+export const DIR_MODE = 0o755;
+export const FILE_MODE = 0o644;
+
+/**
  * Writes a file so that a crash or power loss leaves either the old or the new content:
  * temp file in the same folder, fsync, rename over, fsync the folder where the OS allows it.
  */
 export async function writeFileAtomic(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await fsp.mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
   const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   const handle = await fsp.open(temp, 'w', mode);
   try {
