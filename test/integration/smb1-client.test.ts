@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentError } from '../../src/main/core/errors/agent-error';
 import { Smb1ShareClient, type Smb1ShareOptions } from '../../src/main/core/share/smb1-share';
+import { SlowLink } from '../faults/support/slow-link';
 import { startSamba, type SambaServer } from '../helpers/samba';
 
 /**
@@ -333,6 +334,22 @@ describe('SMB1 client against broken servers', () => {
     } finally {
       for (const s of sockets) s.destroy();
       silent.close();
+    }
+  });
+
+  it('a slow link never trips the timeout while bytes flow, even when a reply waits behind others for longer', async () => {
+    const link = await SlowLink.open(plain.port, 4 * 1024 * 1024);
+    // 4 x 2 MiB in flight at ~4 MB/s: the last reply completes well after 700 ms, but data keeps arriving.
+    const c = client(plain, { port: link.port, timeoutMs: 700, readChunkSize: 2 * 1024 * 1024, readsInFlight: 4 });
+    try {
+      const started = Date.now();
+      const got = await streamSha(await c.createReadStream('mid.bin', { end: 8 * 1024 * 1024 }));
+      const local = (await fsp.readFile(path.join(shareDir, 'rel', 'mid.bin'))).subarray(0, 8 * 1024 * 1024);
+      expect(got).toEqual({ sha: crypto.createHash('sha256').update(local).digest('hex'), bytes: local.length });
+      expect(Date.now() - started).toBeGreaterThan(1000);
+    } finally {
+      await c.close();
+      await link.close();
     }
   });
 

@@ -28,7 +28,6 @@ interface Pending {
   complete: (parts: Smb1Message[]) => boolean;
   resolve: (parts: Smb1Message[]) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
   /** Sequence number the response is signed with; null when signing is off. */
   responseSequence: number | null;
 }
@@ -45,8 +44,9 @@ const DEFAULT_FLAGS2 = Flags2.LONG_NAMES | Flags2.EAS | Flags2.IS_LONG_NAME | Fl
 /**
  * One TCP connection to an SMB1 server: transport framing, MIDs, the server's limit on outstanding
  * requests (MaxMpxCount), signing of requests and checking of responses, reassembly of multi-message
- * replies, and a timeout on each request. A failure of the connection itself (timeout, close, bad
- * signature, garbage) fails every pending request with an AgentError and closes the socket.
+ * replies, and a timeout (no byte from the server for timeoutMs while requests are outstanding). A
+ * failure of the connection itself (timeout, close, bad signature, garbage) fails every pending
+ * request with an AgentError and closes the socket.
  */
 export class Smb1Connection {
   readonly stats: Smb1ConnectionStats = { requests: 0, bytesReceived: 0, multiPartReplies: 0 };
@@ -57,11 +57,16 @@ export class Smb1Connection {
   private signRequests = false;
   private readonly pending = new Map<number, Pending>();
   private readonly slotWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  /** Slots handed out whose request is not yet in `pending` (between takeSlot and write). */
+  private reservedSlots = 0;
   private nextMid = 1;
   private failure: AgentError | null = null;
   private closing = false;
   private corked = false;
   private readonly pid = process.pid & 0xffff;
+  private watchdog: NodeJS.Timeout | null = null;
+  /** When bytes last arrived (or the first outstanding request was sent). */
+  private lastProgress = 0;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -165,10 +170,11 @@ export class Smb1Connection {
         complete: options.complete ?? (() => true),
         resolve,
         reject,
-        timer: this.armTimer(mid, request.command),
         responseSequence,
       });
     });
+    if (this.pending.size === 1) this.lastProgress = Date.now(); // the clock starts with the first request outstanding
+    this.startWatchdog();
     this.reservedSlots--; // the slot is now held by the pending entry
     this.stats.requests++;
     this.write(message);
@@ -224,9 +230,6 @@ export class Smb1Connection {
     );
   }
 
-  /** Slots handed out whose request is not yet in `pending` (between takeSlot and write). */
-  private reservedSlots = 0;
-
   private releaseSlot(): void {
     this.reservedSlots--;
     this.wakeWaiters();
@@ -236,16 +239,37 @@ export class Smb1Connection {
     while (this.slotWaiters.length && this.pending.size + this.reservedSlots < this.maxMpx) this.slotWaiters.shift()!.resolve();
   }
 
-  private armTimer(mid: number, command: number): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.fail(new AgentError('SHARE_TIMEOUT', timeoutParams(this.target, this.timeoutMs), `no answer to SMB1 command 0x${command.toString(16)} (MID ${mid}) within ${this.timeoutMs} ms`));
-    }, this.timeoutMs);
-    timer.unref();
-    return timer;
+  /**
+   * The request timeout, as a watchdog over the connection: it fails when requests are outstanding and
+   * nothing has arrived for timeoutMs. A per-request clock would fire on a slow link while a request
+   * waits behind several large READ replies that are all still arriving.
+   */
+  private startWatchdog(): void {
+    if (this.watchdog) return;
+    const tick = Math.max(20, Math.floor(this.timeoutMs / 10));
+    this.watchdog = setInterval(() => {
+      if (this.pending.size === 0) {
+        clearInterval(this.watchdog!);
+        this.watchdog = null;
+        return;
+      }
+      const silentFor = Date.now() - this.lastProgress;
+      if (silentFor < this.timeoutMs) return;
+      const oldest = this.pending.values().next().value!;
+      this.fail(
+        new AgentError(
+          'SHARE_TIMEOUT',
+          timeoutParams(this.target, this.timeoutMs),
+          `no answer from the server for ${silentFor} ms with ${this.pending.size} request(s) outstanding, the oldest SMB1 command 0x${oldest.command.toString(16)} (MID ${oldest.mid})`,
+        ),
+      );
+    }, tick);
+    this.watchdog.unref();
   }
 
   private onBytes(count: number): void {
     this.stats.bytesReceived += count;
+    this.lastProgress = Date.now();
     try {
       this.decoder.onRead(count);
     } catch (error) {
@@ -266,14 +290,8 @@ export class Smb1Connection {
       throw new Error(`bad signature on the response to SMB1 command 0x${header.command.toString(16)}`);
     }
     entry.parts.push(message);
-    if (!entry.complete(entry.parts)) {
-      // More of this reply follows: the server is alive, restart the clock.
-      clearTimeout(entry.timer);
-      entry.timer = this.armTimer(entry.mid, entry.command);
-      return;
-    }
+    if (!entry.complete(entry.parts)) return; // more of this reply follows
     if (entry.parts.length > 1) this.stats.multiPartReplies++;
-    clearTimeout(entry.timer);
     this.pending.delete(entry.mid);
     this.wakeWaiters();
     entry.resolve(entry.parts);
@@ -282,10 +300,9 @@ export class Smb1Connection {
   private fail(error: AgentError): void {
     if (this.failure) return;
     this.failure = error;
-    for (const entry of this.pending.values()) {
-      clearTimeout(entry.timer);
-      entry.reject(error);
-    }
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
     for (const waiter of this.slotWaiters.splice(0)) waiter.reject(error);
     this.socket.destroy();
