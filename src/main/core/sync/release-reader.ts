@@ -11,6 +11,10 @@ import { pathSetProblem, releasePathProblem } from './release-path';
 export async function readRelease(share: ShareClient, options: { appId: string; version?: string; allowListing: boolean }): Promise<Release> {
   const entry = await share.stat(MANIFEST_NAME);
   if (entry && !entry.isDirectory) {
+    // Refused as a bad release (republish), not as a share read error (retry later): the size is known already.
+    if (entry.size > MAX_MANIFEST_BYTES) {
+      throw new AgentError('MANIFEST_INVALID', { file: `${share.location} ${MANIFEST_NAME}`, key: '(file)', reason: `is larger than ${MAX_MANIFEST_BYTES} bytes (${entry.size})` });
+    }
     const bytes = await share.readFile(MANIFEST_NAME, MAX_MANIFEST_BYTES);
     const manifest = parseManifest(bytes, `${share.location} ${MANIFEST_NAME}`);
     if (manifest.app.toLowerCase() !== options.appId.toLowerCase()) {
