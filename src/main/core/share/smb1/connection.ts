@@ -30,6 +30,7 @@ interface Pending {
   reject: (error: Error) => void;
   /** Sequence number the response is signed with; null when signing is off. */
   responseSequence: number | null;
+  sentAt: number;
 }
 
 export interface Smb1ConnectionStats {
@@ -38,6 +39,9 @@ export interface Smb1ConnectionStats {
   /** Replies that came in more than one message. */
   multiPartReplies: number;
 }
+
+/** However busy the link, no request stays unanswered longer than this many timeouts. */
+const MAX_REQUEST_TIMEOUTS = 10;
 
 const DEFAULT_FLAGS2 = Flags2.LONG_NAMES | Flags2.EAS | Flags2.IS_LONG_NAME | Flags2.EXTENDED_SECURITY | Flags2.NT_STATUS | Flags2.UNICODE;
 
@@ -171,6 +175,7 @@ export class Smb1Connection {
         resolve,
         reject,
         responseSequence,
+        sentAt: Date.now(),
       });
     });
     if (this.pending.size === 1) this.lastProgress = Date.now(); // the clock starts with the first request outstanding
@@ -253,16 +258,17 @@ export class Smb1Connection {
         this.watchdog = null;
         return;
       }
-      const silentFor = Date.now() - this.lastProgress;
-      if (silentFor < this.timeoutMs) return;
+      const now = Date.now();
+      const silentFor = now - this.lastProgress;
       const oldest = this.pending.values().next().value!;
-      this.fail(
-        new AgentError(
-          'SHARE_TIMEOUT',
-          timeoutParams(this.target, this.timeoutMs),
-          `no answer from the server for ${silentFor} ms with ${this.pending.size} request(s) outstanding, the oldest SMB1 command 0x${oldest.command.toString(16)} (MID ${oldest.mid})`,
-        ),
-      );
+      // A server trickling bytes while one request never completes still ends, at ten timeouts.
+      const overdue = now - oldest.sentAt >= this.timeoutMs * MAX_REQUEST_TIMEOUTS;
+      if (silentFor < this.timeoutMs && !overdue) return;
+      const request = `SMB1 command 0x${oldest.command.toString(16)} (MID ${oldest.mid})`;
+      const what = overdue
+        ? `${request} unanswered after ${now - oldest.sentAt} ms`
+        : `no answer from the server for ${silentFor} ms with ${this.pending.size} request(s) outstanding, the oldest ${request}`;
+      this.fail(new AgentError('SHARE_TIMEOUT', timeoutParams(this.target, this.timeoutMs), what));
     }, tick);
     this.watchdog.unref();
   }
