@@ -224,8 +224,8 @@ export class Smb1Client {
     let sid: number | null = null;
     try {
       const pattern = `${path ? toSmb1Path(path) : ''}\\*`;
-      // Windows answers "no such file" for a search that matches nothing.
-      const reply = await this.trans2(buildFindFirstRequest(pattern), 'FIND_FIRST2', file, [NtStatus.NO_SUCH_FILE]);
+      // Windows answers "no such file" (or "no more files") for a search that matches nothing.
+      const reply = await this.trans2(buildFindFirstRequest(pattern), 'FIND_FIRST2', file, [NtStatus.NO_SUCH_FILE, NtStatus.NO_MORE_FILES]);
       if (!reply) return [];
       let page = parseFindReply(reply, true);
       sid = page.sid;
@@ -237,7 +237,9 @@ export class Smb1Client {
         }
         const last = page.entries[page.entries.length - 1];
         if (!last) throw new Error('FIND_NEXT2 returned no entries before the end of the search');
-        page = parseFindReply(await this.trans2(buildFindNextRequest(sid!, last.resumeKey, last.name), 'FIND_NEXT2', file), false);
+        const next = await this.trans2(buildFindNextRequest(sid!, last.resumeKey, last.name), 'FIND_NEXT2', file, [NtStatus.NO_MORE_FILES]);
+        if (!next) break; // the end, said as a status; the handle is closed below
+        page = parseFindReply(next, false);
       }
       return entries;
     } catch (error) {
