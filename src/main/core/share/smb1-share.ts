@@ -17,7 +17,7 @@ export interface Smb1ShareOptions {
   password?: string;
   /** Per request, and for connecting. */
   timeoutMs: number;
-  /** Bytes per READ_ANDX (capped by what the server allows). Default 1 MiB. */
+  /** Bytes per READ_ANDX (capped by what the server allows). Default 4 MiB. */
   readChunkSize?: number;
   /** READ_ANDX requests in flight per file. Default 4. */
   readsInFlight?: number;
@@ -195,7 +195,7 @@ export class Smb1ShareClient implements ShareClient {
   }
 }
 
-const DEFAULT_CHUNK = 1024 * 1024;
+const DEFAULT_CHUNK = 4 * 1024 * 1024;
 
 class Semaphore {
   private active = 0;
