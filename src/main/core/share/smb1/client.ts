@@ -74,7 +74,7 @@ export interface Smb1SessionInfo {
 }
 
 /** Read size without CAP_LARGE_READX: what fits our 64 KiB buffer, as Windows clients read. */
-export const SMALL_READ = 60 * 1024;
+const SMALL_READ = 60 * 1024;
 /** Samba answers at most 0x1FFFF bytes per message on a signed session; keep a round 127 KiB. */
 const SIGNED_LARGE_READ = 127 * 1024;
 /** A READ_ANDX reply must fit the 24-bit transport length with its headers. */

@@ -105,10 +105,3 @@ export function parseMessage(raw: Buffer): Smb1Message {
   const bytesOffset = wordsEnd + 2;
   return { header, raw, words, bytes: raw.subarray(bytesOffset, Math.min(raw.length, bytesOffset + byteCount)), bytesOffset };
 }
-
-/** Reads a null-terminated UTF-16LE string at `offset` of `buf`; returns the text and the offset after it. */
-export function readUnicodeZ(buf: Buffer, offset: number): { text: string; next: number } {
-  let end = offset;
-  while (end + 1 < buf.length && (buf[end] !== 0 || buf[end + 1] !== 0)) end += 2;
-  return { text: buf.toString('utf16le', offset, Math.min(end, buf.length)), next: Math.min(end + 2, buf.length) };
-}
