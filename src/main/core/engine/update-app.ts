@@ -11,6 +11,7 @@ import type { Release } from '../sync/manifest';
 import { planSync, PART_SUFFIX } from '../sync/plan';
 import { pathKey } from '../sync/release-path';
 import { readRelease } from '../sync/release-reader';
+import { retryDropped } from '../sync/share-retry';
 import { localPath } from '../util/fs-atomic';
 import { versionsEqual, needsUpdate } from '../version/compare';
 import { readLocalVersion } from '../version/local-version';
@@ -70,7 +71,8 @@ export async function updateApp(
   const session = new ShareSession(ctx.shares, app);
   try {
     options.onState('checking', null, null);
-    const check = await checkApp(ctx, app, session, options.signal);
+    const retry = { retries: ctx.loaded.config.agent.retries, backoffMs: ctx.loaded.config.agent.retryBackoffSeconds * 1000, logger: ctx.logger, signal: options.signal };
+    const check = await retryDropped('version check', () => checkApp(ctx, app, session, options.signal), retry);
     report.from = check.installed;
     report.to = check.target.version;
     report.source = check.target.source;
@@ -80,7 +82,7 @@ export async function updateApp(
     const release =
       hasRelease(check.target) && !check.target.sharePath
         ? check.target.release
-        : await readRelease(share, { appId: app.id, version: check.target.version, allowListing: true });
+        : await retryDropped('reading the release manifest', () => readRelease(share, { appId: app.id, version: check.target.version, allowListing: true }), retry);
     report.release = release;
     if (!versionsEqual(release.version, check.target.version)) {
       throw new AgentError('VERSION_SOURCE_MISMATCH', { wanted: check.target.version, share: share.location, found: release.version });

@@ -12,6 +12,7 @@ import { faultPoint } from '../util/fault-injection';
 import type { HashCache } from './hash-cache';
 import type { ReleaseFile } from './manifest';
 import { PART_SUFFIX, type SyncPlan } from './plan';
+import { TRANSIENT_SHARE_ERRORS } from './share-retry';
 import { ProgressTracker, type TransferProgress } from './progress';
 
 export interface DownloadOptions {
@@ -34,8 +35,6 @@ export interface DownloadResult {
   filesDownloaded: number;
 }
 
-// A server restarting mid-file first cuts the connection (CONNECTION_CLOSED), then refuses (UNREACHABLE).
-const TRANSIENT = new Set(['SHARE_UNREACHABLE', 'SHARE_TIMEOUT', 'SHARE_IO_ERROR', 'SHARE_PROTOCOL_ERROR', 'SHARE_CONNECTION_CLOSED']);
 
 /**
  * Downloads the plan's files into staging: `<file>.his-part` first, then sha256 (or size in listing
@@ -123,7 +122,7 @@ async function downloadOne(
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;
       const agentError = error instanceof AgentError ? error : null;
-      if (agentError && TRANSIENT.has(agentError.code) && attempt < options.retries) {
+      if (agentError && TRANSIENT_SHARE_ERRORS.has(agentError.code) && attempt < options.retries) {
         const wait = options.retryBackoffMs * 2 ** attempt;
         options.logger.warn(`share read failed (${agentError.code}), retry ${attempt + 1}/${options.retries} of ${file.path} in ${wait} ms`, {
           detail: agentError.detail,
@@ -146,6 +145,23 @@ async function transfer(
   result: DownloadResult,
   signal: AbortSignal,
 ): Promise<string> {
+  if (share.fetchToFile) {
+    const copied = await share.fetchToFile(file.path, partPath, {
+      start: offset,
+      // One byte past the manifest size, so a file that grew on the share is caught, not silently cut.
+      limit: file.size + 1,
+      signal,
+      onBytes: (count) => {
+        result.bytesMoved += count;
+        tracker.bytes(count);
+        faultPoint('download-chunk');
+      },
+    });
+    if (copied.size !== file.size) {
+      throw new AgentError('SIZE_MISMATCH', { file: file.path, expected: file.size, actual: copied.size > file.size ? `> ${file.size}` : copied.size }, 'the share file differs in size from the manifest');
+    }
+    return copied.sha256;
+  }
   const hash = crypto.createHash('sha256');
   if (offset > 0) await hashPrefix(partPath, offset, hash);
   const handle = await fsp.open(partPath, offset > 0 ? 'r+' : 'w', FILE_MODE);
