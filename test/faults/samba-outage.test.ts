@@ -182,3 +182,23 @@ describe.each<Transport>(['native', 'smb2'])('Samba stopped mid-transfer (%s tra
     }
   }, 90_000);
 });
+
+describe('the server drops the connection while the agent reads the manifest (smb2)', () => {
+  it('the run reconnects and completes instead of failing until the next interval', async () => {
+    const r = await rig('smb2', { retries: 3, retryBackoffSeconds: 0.2 });
+    try {
+      await table.run('connection dropped during the version check (smb2)', 'the link cuts the first SMB connection in the middle of a response, 1600 bytes in (the manifest stat/read of the version check)', 'one retry with backoff, a fresh connection, the run completes (all new)', async (measure) => {
+        r.link.dropNextAfterBytes = 2600;
+        const run = await runCli(['update', '--json', '--verbose', '--config', r.s.configFile], { env: { [PASSWORD_ENV]: PASSWORD } });
+        const out = jsonOf<CliResultJson>(run);
+        expect(out.ok, `${out.message}\n${run.stderr.slice(-1500)}`).toBe(true);
+        expect(run.stderr).toMatch(/(version check|reading the release manifest) failed \(SHARE_CONNECTION_CLOSED\), retry 1\/3/);
+        expect(r.link.connections).toBeGreaterThanOrEqual(2);
+        expect(await installState(r.s)).toBe('new');
+        measure(`${r.link.connections} connections, run completed`);
+      });
+    } finally {
+      await r.close();
+    }
+  }, 60_000);
+});

@@ -11,6 +11,9 @@ export class SlowLink {
   private readonly sockets = new Set<net.Socket>();
   port = 0;
   bytesDown = 0;
+  connections = 0;
+  /** Cut the next connection once this many bytes went down it (a server dropping a session), then reset. */
+  dropNextAfterBytes: number | null = null;
 
   private constructor(
     public upstreamPort: number,
@@ -30,6 +33,10 @@ export class SlowLink {
   }
 
   private accept(client: net.Socket): void {
+    this.connections++;
+    const dropAfter = this.dropNextAfterBytes;
+    this.dropNextAfterBytes = null;
+    let sent = 0;
     const upstream = net.connect({ host: '127.0.0.1', port: this.upstreamPort });
     this.sockets.add(client).add(upstream);
     const cut = () => {
@@ -50,8 +57,14 @@ export class SlowLink {
           const slice = chunk.subarray(offset, offset + 16384);
           await new Promise((r) => setTimeout(r, (slice.length / this.bytesPerSecond) * 1000));
           if (client.destroyed) return;
+          if (dropAfter !== null && sent + slice.length >= dropAfter) {
+            // Cut in the middle of a response, the way a dying server leaves a read pending.
+            client.write(slice.subarray(0, Math.max(1, dropAfter - sent)), () => cut());
+            return;
+          }
           client.write(slice);
           this.bytesDown += slice.length;
+          sent += slice.length;
         }
         upstream.resume();
       });
