@@ -188,7 +188,7 @@ describe('the server drops the connection while the agent reads the manifest (sm
     const r = await rig('smb2', { retries: 3, retryBackoffSeconds: 0.2 });
     try {
       await table.run('connection dropped during the version check (smb2)', 'the link cuts the first SMB connection in the middle of a response, 1600 bytes in (the manifest stat/read of the version check)', 'one retry with backoff, a fresh connection, the run completes (all new)', async (measure) => {
-        r.link.dropNextAfterBytes = 2600;
+        r.link.dropNextAfterBytes = 1600;
         const run = await runCli(['update', '--json', '--verbose', '--config', r.s.configFile], { env: { [PASSWORD_ENV]: PASSWORD } });
         const out = jsonOf<CliResultJson>(run);
         expect(out.ok, `${out.message}\n${run.stderr.slice(-1500)}`).toBe(true);
