@@ -7,9 +7,13 @@ import type { SyncPlan } from '../sync/plan';
 import { pathKey } from '../sync/release-path';
 import { DIR_MODE, FILE_MODE, isNodeError, localPath, pathExists, sha256File } from '../util/fs-atomic';
 import { faultPoint } from '../util/fault-injection';
+import { mapConcurrent } from '../util/concurrency';
 import { formatBytes } from '../util/format';
 import { assertInstallDirWritable } from './install-probe';
 import { readJournal, removeWorkDir, rollBack, swapIn, workDirs, writeJournal, type JournalOp } from './mirror-journal';
+
+/** File operations in flight during prepare, swap and bookkeeping (each is a few metadata syscalls). */
+const FILE_OPS_IN_FLIGHT = 8;
 
 export interface MirrorApplyInput {
   appId: string;
@@ -45,12 +49,13 @@ export async function applyMirror(input: MirrorApplyInput): Promise<MirrorApplyR
   const ops: JournalOp[] = [];
   try {
     await fsp.mkdir(dirs.incoming, { recursive: true, mode: DIR_MODE });
-    for (const action of input.plan.actions) {
-      if (action.kind === 'unchanged') continue;
-      const target = localPath(input.installDir, action.file.path);
-      await stageIntoWorkDir(localPath(input.stagingDir, action.file.path), localPath(dirs.incoming, action.file.path), action.file.sha256);
-      ops.push({ path: action.file.path, kind: (await pathExists(target)) ? 'replace' : 'add' });
-    }
+    const changed = input.plan.actions.filter((a) => a.kind !== 'unchanged');
+    ops.push(
+      ...(await mapConcurrent(changed, FILE_OPS_IN_FLIGHT, async (action): Promise<JournalOp> => {
+        await stageIntoWorkDir(localPath(input.stagingDir, action.file.path), localPath(dirs.incoming, action.file.path), action.file.sha256);
+        return { path: action.file.path, kind: (await pathExists(localPath(input.installDir, action.file.path))) ? 'replace' : 'add' };
+      })),
+    );
     if (input.versionFile) {
       const incoming = localPath(dirs.incoming, input.versionFile.path);
       await fsp.mkdir(path.dirname(incoming), { recursive: true, mode: DIR_MODE });
@@ -82,11 +87,17 @@ export async function applyMirror(input: MirrorApplyInput): Promise<MirrorApplyR
   await writeJournal(dirs, journal);
   let current = '';
   try {
-    for (const op of ops) {
-      current = op.path;
-      await swapIn(input.installDir, dirs, op);
+    // Ops touch distinct files and the journal lists them all, so they may swap in any order:
+    // rollBack() looks at each file's own state.
+    await mapConcurrent(ops, FILE_OPS_IN_FLIGHT, async (op) => {
+      try {
+        await swapIn(input.installDir, dirs, op);
+      } catch (error) {
+        current = op.path;
+        throw error;
+      }
       faultPoint('swap');
-    }
+    });
   } catch (error) {
     input.logger.error(`swap failed at ${current}, rolling back`, { error: String(error) });
     try {
@@ -100,13 +111,12 @@ export async function applyMirror(input: MirrorApplyInput): Promise<MirrorApplyR
   await writeJournal(dirs, { ...journal, state: 'committed' });
   faultPoint('commit');
   await removeWorkDir(dirs);
-  for (const op of ops) {
+  const byPath = new Map(input.plan.release.files.map((f) => [f.path, f]));
+  await mapConcurrent(ops, FILE_OPS_IN_FLIGHT, async (op) => {
+    const sha256 = byPath.get(op.path)?.sha256;
     if (op.kind === 'delete') input.installCache.forget(op.path);
-    else {
-      const file = input.plan.release.files.find((f) => f.path === op.path);
-      if (file?.sha256) await input.installCache.rememberFile(op.path, localPath(input.installDir, op.path), file.sha256);
-    }
-  }
+    else if (sha256) await input.installCache.rememberFile(op.path, localPath(input.installDir, op.path), sha256);
+  });
   await input.installCache.save();
   return { filesReplaced: ops.filter((o) => o.kind !== 'delete').length, filesDeleted: ops.filter((o) => o.kind === 'delete').length };
 }

@@ -2,9 +2,13 @@ import type fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { AgentError } from '../errors/agent-error';
-import type { ReadStreamOptions, ShareClient, ShareEntry, ShareTarget } from './share-client';
+import type { FetchToFileOptions, ReadStreamOptions, ShareClient, ShareEntry, ShareTarget } from './share-client';
+import { CopyError, CopyWorkerPool } from './copy-worker-pool';
 import { joinShare, shareHost } from './share-path';
 import { withTimeout } from '../util/timeout';
+
+/** Worker threads copying files at once; the downloader's concurrency decides how many are used. */
+const COPY_WORKERS = 4;
 
 const UNREACHABLE_CODES = new Set(['EIO', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ECONNREFUSED', 'ECONNRESET', 'ENOTCONN', 'ENETDOWN']);
 
@@ -17,6 +21,7 @@ export class NativeShareClient implements ShareClient {
   readonly transport = 'native';
   readonly location: string;
   private readonly host: string;
+  private pool: CopyWorkerPool | undefined;
 
   constructor(private readonly target: ShareTarget) {
     this.location = target.path;
@@ -124,7 +129,30 @@ export class NativeShareClient implements ShareClient {
     return out;
   }
 
-  async close(): Promise<void> {}
+  async fetchToFile(relPath: string, dest: string, options: FetchToFileOptions): Promise<{ size: number; sha256: string }> {
+    this.pool ??= new CopyWorkerPool(COPY_WORKERS);
+    try {
+      return await this.pool.copy(
+        { source: joinShare(this.target.path, relPath), dest, start: options.start, limit: options.limit, onBytes: options.onBytes, ...(options.signal ? { signal: options.signal } : {}) },
+        this.target.timeoutMs,
+        () => new AgentError('SHARE_TIMEOUT', { host: this.host, seconds: Math.round(this.target.timeoutMs / 1000) }, `no data from ${relPath} for ${this.target.timeoutMs} ms`),
+      );
+    } catch (error) {
+      if (error instanceof CopyError) {
+        if (error.code === 'ABORT_ERR') throw options.signal?.reason ?? error;
+        const errno = Object.assign(new Error(error.message), { code: error.code });
+        // Local write failures (disk full, staging not writable) belong to the downloader's mapping.
+        if (error.side === 'dest') throw errno;
+        throw await this.mapError(errno, relPath);
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
 
   private timed<T>(promise: Promise<T>): Promise<T> {
     return withTimeout(promise, this.target.timeoutMs, () =>

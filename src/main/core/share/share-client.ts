@@ -35,8 +35,22 @@ export interface ShareClient {
   list(relDir: string): Promise<ShareEntry[]>;
   /** The file's bytes from options.start to the end. */
   createReadStream(relPath: string, options?: ReadStreamOptions): Promise<Readable>;
+  /**
+   * Optional fast path for transports that read a file system (native): copies bytes [start, limit)
+   * of the share file into `dest` at the same offsets, keeping and hashing dest's first `start` bytes,
+   * and returns the size and sha256 of the whole result. The downloader uses it instead of
+   * createReadStream when present; verification stays the downloader's.
+   */
+  fetchToFile?(relPath: string, dest: string, options: FetchToFileOptions): Promise<{ size: number; sha256: string }>;
   /** Releases connections; safe to call twice. */
   close(): Promise<void>;
+}
+
+export interface FetchToFileOptions {
+  start: number;
+  limit: number;
+  onBytes: (count: number) => void;
+  signal?: AbortSignal;
 }
 
 /** Settings every transport needs: where the release is and how long to wait. */

@@ -2,6 +2,7 @@ import fsp from 'node:fs/promises';
 import type { Release, ReleaseFile } from './manifest';
 import type { HashCache } from './hash-cache';
 import { localPath } from '../util/fs-atomic';
+import { mapConcurrent } from '../util/concurrency';
 
 /** What must happen to one release file before apply. */
 export type FileAction =
@@ -38,23 +39,18 @@ export const PART_SUFFIX = '.his-part';
  * only local files, hashed through the caches, so an up-to-date release costs no file bytes.
  */
 export async function planSync(release: Release, folders: PlanFolders): Promise<SyncPlan> {
-  const actions: FileAction[] = [];
+  const sameFolder = folders.target === folders.staging;
+  // Each decision is a few stats (and a hash only for files the cache does not know): run many at once.
+  const actions = await mapConcurrent(release.files, 16, async (file): Promise<FileAction> => {
+    if (await matches(file, folders.target, folders.targetCache)) return { kind: 'unchanged', file };
+    if (!sameFolder && (await matches(file, folders.staging, folders.stagingCache))) return { kind: 'staged', file };
+    return { kind: 'download', file, offset: await partialOffset(file, folders.staging) };
+  });
   let bytesToDownload = 0;
   let bytesChanged = 0;
-  const sameFolder = folders.target === folders.staging;
-  for (const file of release.files) {
-    if (await matches(file, folders.target, folders.targetCache)) {
-      actions.push({ kind: 'unchanged', file });
-      continue;
-    }
-    bytesChanged += file.size;
-    if (!sameFolder && (await matches(file, folders.staging, folders.stagingCache))) {
-      actions.push({ kind: 'staged', file });
-      continue;
-    }
-    const offset = await partialOffset(file, folders.staging);
-    actions.push({ kind: 'download', file, offset });
-    bytesToDownload += file.size - offset;
+  for (const action of actions) {
+    if (action.kind !== 'unchanged') bytesChanged += action.file.size;
+    if (action.kind === 'download') bytesToDownload += action.file.size - action.offset;
   }
   return {
     release,
