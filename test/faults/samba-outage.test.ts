@@ -23,7 +23,7 @@ const USER = 'hisfault';
 const PASSWORD = 'Outage-Pw-4417';
 const PASSWORD_ENV = 'HIS_FAULT_SMB_PASSWORD';
 const BIG_BYTES = 12 * 1024 * 1024;
-const LINK_RATE = 6 * 1024 * 1024;
+const LINK_RATE = 4 * 1024 * 1024;
 const SHARE_ERRORS = ['SHARE_UNREACHABLE', 'SHARE_CONNECTION_CLOSED', 'SHARE_TIMEOUT', 'SHARE_IO_ERROR'];
 
 type Transport = 'native' | 'smb2';
@@ -49,7 +49,7 @@ async function rig(transport: Transport, agent: Record<string, unknown>): Promis
     const app = (config.apps as Array<Record<string, unknown>>)[0]!;
     app.share =
       transport === 'native'
-        ? { path: mount!.pathTo('update', 'nurse'), transport: 'native', timeoutSeconds: 5 }
+        ? { path: mount!.pathTo('update', 'nurse'), transport: 'native', timeoutSeconds: 3 }
         : { path: '\\\\127.0.0.1\\update\\nurse', transport: 'smb2', port: link.port, username: USER, password: { env: PASSWORD_ENV }, timeoutSeconds: 5 };
   });
   const r: Rig = {
@@ -69,6 +69,19 @@ async function rig(transport: Transport, agent: Record<string, unknown>): Promis
 }
 
 /** Mirror mode downloads into staging/<app>/incoming. */
+/**
+ * Stops smbd at once: SIGTERM to its whole process group (the connection children too), then the
+ * helper's stop. SIGTERM to the parent alone lets a busy child serve on for seconds under load.
+ */
+async function stopSambaNow(samba: SambaServer): Promise<void> {
+  try {
+    process.kill(-samba.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  await samba.stop();
+}
+
 const partFile = (s: Scenario) => path.join(s.stagingDir, 'nurse', 'incoming', 'bin', 'big.dat.his-part');
 const partSize = (s: Scenario) => (fs.existsSync(partFile(s)) ? fs.statSync(partFile(s)).size : 0);
 
@@ -109,13 +122,13 @@ describe.each<Transport>(['native', 'smb2'])('Samba stopped mid-transfer (%s tra
     try {
       await table.run(
         `Samba stopped mid-file, stays down (${transport})`,
-        `${BIG_BYTES / 1048576} MiB file over a ${LINK_RATE / 1048576} MB/s link; smbd SIGTERMed after 2 MiB; retries 2, backoff 0.3 s`,
+        `${BIG_BYTES / 1048576} MiB file over a ${LINK_RATE / 1048576} MB/s link; smbd (its whole process group) SIGTERMed after 2 MiB; retries 2, backoff 0.3 s`,
         'exactly 2 retries (0.3 s, 0.6 s), readable share error, partial file kept, install all old',
         async (measure) => {
           const cli = startCli(['update', '--json', '--verbose', '--config', r.s.configFile], { env });
           await waitFor(() => partSize(r.s) > 2 * 1024 * 1024, 30_000, 'the first 2 MiB', () => JSON.stringify(cli.output()));
           const stoppedAt = Date.now();
-          await r.samba.stop();
+          await stopSambaNow(r.samba);
           const run = await cli.done;
           const failedAfter = Date.now() - stoppedAt;
           const out = jsonOf<CliResultJson>(run);
@@ -162,7 +175,7 @@ describe.each<Transport>(['native', 'smb2'])('Samba stopped mid-transfer (%s tra
           const cli = startCli(['update', '--json', '--verbose', '--config', r.s.configFile], { env });
           await waitFor(() => partSize(r.s) > 2 * 1024 * 1024, 30_000, 'the first 2 MiB', () => JSON.stringify(cli.output()));
           const before = partSize(r.s);
-          await r.samba.stop();
+          await stopSambaNow(r.samba);
           r.samba = await startSamba({ ...r.sambaOptions, port: r.samba.port });
           const run = await cli.done;
           const out = jsonOf<CliResultJson>(run);
