@@ -105,7 +105,7 @@ describe('SIGKILL at seeded points (real CLI processes, separate scenarios in pa
         const pending = await partBytes(s);
         const next = await finishAndCheck(s);
         // Resume, not restart: the second run moves less than the whole download when bytes were kept.
-        if (killed && pending > 0) expect(next.bytes).toBeLessThan(await downloads.bytes);
+        if (killed && pending > 0) expect(next.bytes, `seed ${seed} (${how}): ${pending} B were pending, ${listFilesRecursive(s.stagingDir).join(' ')}`).toBeLessThan(await downloads.bytes);
         return { seed, how, killed, before, after: await installState(s), partBytes: pending, secondRunBytes: next.bytes };
       } finally {
         await s.cleanup();
