@@ -78,7 +78,7 @@ describe.skipIf(!canMount)('disk full (tmpfs with a size limit)', () => {
     const s = await createScenario({ mode: 'mirror', files: 20, totalBytes: 3 * 1024 * 1024, agent: { stagingDir: small.dir, downloadConcurrency: 1 } });
     const filler = path.join(small.dir, 'someone-elses-file.bin');
     try {
-      await table.run('staging filled up mid-download', '6 MiB tmpfs as staging, passes the free-space check; another writer fills it when the second file starts (kernel ENOSPC)', 'DISK_FULL naming staging, install all old, part files only in staging; room again → next run completes', async (measure) => {
+      await table.run('staging filled up mid-download', '6 MiB tmpfs as staging, passes the free-space check; another writer fills it as the download starts (kernel ENOSPC)', 'DISK_FULL naming staging, install all old, part files only in staging; room again → next run completes', async (measure) => {
         const loaded = await loadConfig(s.configFile);
         const real = createShareFactory(new DefaultSecretResolver(), silentLogger);
         let opened = 0;
@@ -86,14 +86,17 @@ describe.skipIf(!canMount)('disk full (tmpfs with a size limit)', () => {
         const shares: ShareFactory = {
           async open(app, override) {
             const client = await real.open(app, override);
+            // Both ways a transport hands over file bytes (a stream, or a copy into the part file).
             return new Proxy(client, {
               get(target, key, receiver) {
-                if (key !== 'createReadStream') return Reflect.get(target, key, receiver);
-                return async (...args: Parameters<typeof client.createReadStream>) => {
-                  if (++opened === 2) {
-                    await fsp.writeFile(filler, Buffer.alloc(Math.max(0, small.free() - 32 * 1024)));
+                const value = Reflect.get(target, key, receiver) as unknown;
+                if ((key !== 'createReadStream' && key !== 'fetchToFile') || typeof value !== 'function') return value;
+                return async (...args: unknown[]) => {
+                  if (++opened === 1) {
+                    // Everything that is left: the filler itself may hit ENOSPC on its last page, which is fine.
+                    await fsp.writeFile(filler, Buffer.alloc(small.free())).catch(() => {});
                   }
-                  return target.createReadStream(...args);
+                  return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
                 };
               },
             });

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseSchema, type DatabaseConfig } from '../../src/main/core/config/schema';
 import { DefaultSecretResolver } from '../../src/main/core/config/secrets';
@@ -132,8 +135,11 @@ describe('SMB server that accepts TCP and never answers, or closes at once', () 
     });
   });
 
+  const cleanups: Array<() => void> = [];
+  afterAll(() => cleanups.forEach((c) => c()));
+
   it('native transport through the OS SMB client (smbnetfs) on a silent server: bounded by the agent, not by the OS client', async () => {
-    await table.run('SMB: accepts, never answers (native over smbnetfs)', 'stat, readFile, list, createReadStream through a FUSE SMB client whose own timeout is 8 s; agent timeoutSeconds 2', 'each call ends ≤ timeout + 1 s with SHARE_TIMEOUT / SHARE_UNREACHABLE', async (measure) => {
+    await table.run('SMB: accepts, never answers (native over smbnetfs)', 'stat, readFile, list, createReadStream, fetchToFile (worker-thread copy) through a FUSE SMB client whose own timeout is 8 s; agent timeoutSeconds 2', 'each call ends ≤ timeout + 1 s with SHARE_TIMEOUT / SHARE_UNREACHABLE', async (measure) => {
       const share = new NativeShareClient({ path: mount.pathTo('update', 'nurse'), timeoutMs: SHARE_TIMEOUT_MS });
       const calls: Array<[string, () => Promise<unknown>]> = [
         ['stat', () => share.stat('his-release.json')],
@@ -149,7 +155,16 @@ describe('SMB server that accepts TCP and never answers, or closes at once', () 
           },
         ],
       ];
+      // The download path: a copy on a worker thread whose blocking read the agent must give up on.
+      if (share.fetchToFile) {
+        const dest = path.join(os.tmpdir(), `his-fault-fetch-${process.pid}.his-part`);
+        // (The part file is removed after the test: fs calls queue behind libuv threads the hung FUSE calls hold.)
+        calls.push(['fetchToFile', () => share.fetchToFile!('bin/a.dll', dest, { start: 0, limit: 100, onBytes: () => {} })]);
+        cleanups.push(() => fs.rmSync(dest, { force: true }));
+      }
       const rows = await Promise.all(calls.map(([name, call]) => mustFailInTime(`native ${name} (silent, smbnetfs)`, SHARE_TIMEOUT_MS, ['SHARE_TIMEOUT', 'SHARE_UNREACHABLE', 'SHARE_NOT_FOUND'], call)));
+      // Copy workers still blocked in the OS client end with it; do not wait for them here.
+      void share.close();
       measure(summary(rows));
     });
   });
