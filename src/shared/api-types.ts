@@ -30,7 +30,9 @@ export interface ProgressView {
   bytesTotal: number;
   filesDone: number;
   filesTotal: number;
+  /** Bytes per second, smoothed over the last few seconds. */
   bytesPerSecond: number;
+  /** Seconds left at the current speed, null until a speed is known. */
   etaSeconds: number | null;
   currentFile: string | null;
 }

@@ -3,19 +3,11 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSingleJson, runCli } from '../helpers/cli';
+import type { CliJsonResult } from '../../src/main/cli/output';
 import { createScenario, hashTree, installState, listFilesRecursive, treeMatches, type Scenario } from '../helpers/scenario';
 
-interface UpdateJson {
-  ok: boolean;
-  app: string;
-  from: string | null;
-  to: string | null;
-  bytes: number;
-  files: number;
-  errorCode: string | null;
-  message: string;
-  outcome: string;
-}
+/** The one JSON object `--json` prints (src/main/cli/output.ts). */
+type UpdateJson = CliJsonResult;
 
 const scenarios: Scenario[] = [];
 async function scenario(...args: Parameters<typeof createScenario>): Promise<Scenario> {

@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger';
 import { launchDetached } from '../core/platform/process-inspector';
 import type { RunRecord, RunTrigger } from '../core/report/status-store';
 import { readLogTail } from './log-tail';
+import { describeApp } from './app-view';
 import { queryFleet } from '../core/report/fleet-query';
 import { diagnose } from '../core/diagnose';
 import { writeSupportBundle } from '../core/diagnose/bundle';
@@ -190,30 +191,16 @@ export class AgentService {
       logFile: this.options.logFile,
       busy: this.isRunning,
       configError: this.options.configError ? this.options.configError.toJSON() : null,
-      apps: this.apps.map((app): AppView => {
-        const s = status.apps[app.id];
-        return {
-          id: app.id,
-          displayName: app.displayName,
-          installDir: app.installDir,
-          sharePath: app.share.path,
-          transport: app.share.transport,
-          applyMode: app.apply.mode,
-          versionSource: app.versionSource.type,
-          installedVersion: live[app.id] ?? null,
-          targetVersion: s?.targetVersion ?? null,
-          targetSource: s?.targetSource ?? null,
-          shareVersion: s?.shareVersion ?? null,
+      apps: this.apps.map(
+        (app): AppView => ({
+          ...describeApp(app, status.apps[app.id], live[app.id] ?? null),
           state: this.agent.stateOf(app.id),
           progress: this.progress.get(app.id) ?? null,
-          lastCheckAt: s?.lastCheckAt ?? null,
-          lastResult: s?.lastResult ?? null,
-          lastError: s?.lastError ?? null,
           nextCheckAt: this.options.extras?.nextCheckAt?.(app.id) ?? null,
           hisWaiting: this.hisWaiting.get(app.id) ?? null,
           currentRun: this.currentRun.get(app.id) ?? null,
-        };
-      }),
+        }),
+      ),
     };
   }
 

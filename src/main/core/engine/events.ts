@@ -2,19 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { AgentErrorData } from '../errors/agent-error';
 import type { TransferProgress } from '../sync/progress';
 import type { RunRecord } from '../report/status-store';
+import type { RunState } from '../../../shared/api-types';
 
-/** Where one app's run is. The tray icon, the nurse window and the CLI all follow these. */
-export type RunState =
-  | 'idle'
-  | 'checking'
-  | 'up-to-date'
-  | 'update-available'
-  | 'downloading'
-  | 'waiting-for-his'
-  | 'applying'
-  | 'done'
-  | 'failed'
-  | 'deferred';
+/** Where one app's run is (the same names the tray, the windows and the CLI use). */
+export type { RunState };
 
 export type AgentEvent =
   | { type: 'state'; appId: string; state: RunState; from: string | null; to: string | null; at: string }

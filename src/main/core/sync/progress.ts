@@ -1,15 +1,7 @@
-/** A snapshot of a transfer, as the tray, the window and the CLI's bar show it. */
-export interface TransferProgress {
-  bytesDone: number;
-  bytesTotal: number;
-  filesDone: number;
-  filesTotal: number;
-  /** Bytes per second, smoothed over the last few seconds. */
-  bytesPerSecond: number;
-  /** Seconds left at the current speed, null until a speed is known. */
-  etaSeconds: number | null;
-  currentFile: string | null;
-}
+import type { ProgressView } from '../../../shared/api-types';
+
+/** A snapshot of a transfer, as the tray, the window and the CLI's bar show it (ProgressView without the phase). */
+export type TransferProgress = Omit<ProgressView, 'phase'>;
 
 /**
  * Tracks bytes and files and turns them into throttled snapshots. Speed is an exponential moving
