@@ -14,6 +14,7 @@ export class SlowLink {
   connections = 0;
   /** Cut the next connection once this many bytes went down it (a server dropping a session), then reset. */
   dropNextAfterBytes: number | null = null;
+  private hold: { at: number; reached: () => void; gate: Promise<void>; open: () => void } | null = null;
 
   private constructor(
     public upstreamPort: number,
@@ -56,6 +57,11 @@ export class SlowLink {
         for (let offset = 0; offset < chunk.length; offset += 16384) {
           const slice = chunk.subarray(offset, offset + 16384);
           await new Promise((r) => setTimeout(r, (slice.length / this.bytesPerSecond) * 1000));
+          const hold = this.hold;
+          if (hold && this.bytesDown + slice.length > hold.at) {
+            hold.reached();
+            await hold.gate;
+          }
           if (client.destroyed) return;
           if (dropAfter !== null && sent + slice.length >= dropAfter) {
             // Cut in the middle of a response, the way a dying server leaves a read pending.
@@ -69,6 +75,32 @@ export class SlowLink {
         upstream.resume();
       });
     });
+  }
+
+  /**
+   * Stops forwarding once `bytes` went down in total and resolves then: the test acts (stops the server)
+   * at an exact point of the transfer, not whenever its polling notices. release() lets data flow again.
+   */
+  holdAt(bytes: number): Promise<void> {
+    let reached!: () => void;
+    let open!: () => void;
+    const atHold = new Promise<void>((resolve) => (reached = resolve));
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    this.hold = { at: bytes, reached, gate, open };
+    return atHold;
+  }
+
+  release(): void {
+    this.hold?.open();
+    this.hold = null;
+  }
+
+  /**
+   * Cuts every open connection with whatever is queued in the link: what a dying server leaves in
+   * flight on a real wire is a few KB, not the megabytes this emulation may have read ahead.
+   */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.destroy();
   }
 
   async close(): Promise<void> {
