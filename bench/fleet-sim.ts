@@ -17,6 +17,9 @@
  *   node dist/bench/fleet-sim.js          (FLEET_AGENTS, FLEET_RELEASE_KB, FLEET_LINK_MBIT, FLEET_WINDOWS="0,1.5")
  * Needs root (Samba). Prints a table; writes bench/results/fleet-sim.{json,md}.
  */
+// Every simulated PC has its own threads; 500 agents in one process must not queue their file
+// operations behind libuv's default 4 (set before the first asynchronous fs call).
+process.env.UV_THREADPOOL_SIZE ??= '64';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
