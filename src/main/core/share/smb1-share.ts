@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
+import { ReadAheadStream } from './smb-common/read-ahead-stream';
 import { SmbShareClient, type PathStat } from './smb-common/smb-share-client';
 import { Smb1Client } from './smb1/client';
-import { Smb1FileStream } from './smb1/file-stream';
 
 export interface Smb1ShareOptions {
   /** UNC path of the release folder: `\\host\share\dir`. */
@@ -60,13 +60,18 @@ export class Smb1ShareClient extends SmbShareClient<Smb1Client> {
       void client.closeFile(file.fid).catch(() => undefined);
       throw this.tooLarge(relPath, file.size, maxBytes);
     }
-    return new Smb1FileStream({
-      client,
-      fid: file.fid,
+    const chunkSize = () => client.maxReadChunk(this.options.readChunkSize ?? DEFAULT_CHUNK);
+    const readsInFlight = this.options.readsInFlight ?? 4;
+    return new ReadAheadStream({
+      read: (offset, length) => client.read(file.fid, offset, length, relPath),
+      close: () => client.closeFile(file.fid, relPath),
+      endAfterClose: false,
+      chunkSize,
+      // More reads when the server caps them small (Windows at 64 KiB, signed Samba at 128 KiB), so
+      // that about 1 MiB stays on the way.
+      readsInFlight: () => Math.max(readsInFlight, Math.min(MAX_READS_IN_FLIGHT, Math.ceil(BYTES_IN_FLIGHT / chunkSize()))),
       size: Math.min(file.size, end),
       start,
-      chunkSize: this.options.readChunkSize ?? DEFAULT_CHUNK,
-      readsInFlight: this.options.readsInFlight ?? 4,
       file: relPath,
       errorParams: { host: this.unc.host, share: this.location },
       ...(signal ? { signal } : {}),
@@ -90,3 +95,5 @@ export class Smb1ShareClient extends SmbShareClient<Smb1Client> {
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
+const BYTES_IN_FLIGHT = 1024 * 1024;
+const MAX_READS_IN_FLIGHT = 16;

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
+import { ReadAheadStream } from './smb-common/read-ahead-stream';
 import { SmbShareClient, type PathStat } from './smb-common/smb-share-client';
 import { Smb2Client } from './smb2/client';
 import type { CipherId, SigningAlgorithmId } from './smb2/constants';
-import { Smb2FileStream } from './smb2/file-stream';
 
 export interface Smb2ShareOptions {
   /** UNC path of the release folder: `\\host\share\dir`. */
@@ -74,16 +74,28 @@ export class Smb2ShareClient extends SmbShareClient<Smb2Client> {
     // 1 MiB covers most release files; larger ones go on with full chunks. Keeps credits for concurrency.
     const first = await client.openReadClose(path, start, Math.min(chunkSize, FIRST_READ), relPath).catch(missing);
     if (first.info.size > maxBytes) throw this.tooLarge(relPath, first.info.size, maxBytes);
-    const common = { client, chunkSize, readsInFlight: this.options.readsInFlight ?? 4, file: relPath, errorParams: { host: this.unc.host, share: this.location }, signal };
-    if (start + first.data.length >= first.info.size) {
-      return new Smb2FileStream({ ...common, fileId: null, prefix: first.data, size: first.info.size, start });
-    }
+    const readsInFlight = this.options.readsInFlight ?? 4;
+    const stream = (fileId: Buffer | null, size: number) =>
+      new ReadAheadStream({
+        read: (offset, length) => client.read(fileId!, offset, length, relPath),
+        close: () => (fileId ? client.closeFile(fileId, relPath) : Promise.resolve()),
+        endAfterClose: true,
+        chunkSize: () => chunkSize,
+        readsInFlight: () => readsInFlight,
+        size,
+        start,
+        prefix: first.data,
+        file: relPath,
+        errorParams: { host: this.unc.host, share: this.location },
+        signal,
+      });
+    if (start + first.data.length >= first.info.size) return stream(null, first.info.size);
     const info = await client.open(path, 'file', relPath).catch(missing);
     if (info.size > maxBytes) {
       await client.closeFile(info.fileId).catch(() => undefined);
       throw this.tooLarge(relPath, info.size, maxBytes);
     }
-    return new Smb2FileStream({ ...common, fileId: info.fileId, prefix: first.data, size: info.size, start });
+    return stream(info.fileId, info.size);
   }
 
   protected connect(): Promise<Smb2Client> {

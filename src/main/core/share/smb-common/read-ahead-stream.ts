@@ -1,21 +1,23 @@
 import { Readable } from 'node:stream';
 import { AgentError } from '../../errors/agent-error';
-import type { Smb2Client } from './client';
 
-export interface FileStreamOptions {
-  client: Smb2Client;
-  /** Open handle, or null when `prefix` already holds every byte. */
-  fileId: Buffer | null;
-  /** Bytes from `start` already fetched (by the CREATE+READ+CLOSE compound); delivered first. */
-  prefix?: Buffer;
-  /** Size from CREATE; reading stops there. */
+export interface ReadAheadOptions {
+  /** Reads [offset, offset+length) of the open file; may answer short, empty past the end. */
+  read: (offset: number, length: number) => Promise<Buffer>;
+  /** Releases the handle; called once, after the last byte or on destroy. */
+  close: () => Promise<void>;
+  /** 'end' waits for close() (smb2), or not (smb1: one round trip less per file). */
+  endAfterClose: boolean;
+  /** Bytes per read request; asked again for each read, as a server may lower it meanwhile. */
+  chunkSize: () => number;
+  /** Read requests kept in flight. */
+  readsInFlight: () => number;
+  /** Size when opened; reading stops there. */
   size: number;
   /** Offset of the first byte of `prefix` (or of the stream). */
   start: number;
-  /** Bytes per READ request. */
-  chunkSize: number;
-  /** READ requests kept in flight for this file. */
-  readsInFlight: number;
+  /** Bytes from `start` already fetched (smb2's CREATE+READ+CLOSE compound); delivered first. */
+  prefix?: Buffer;
   /** Release-relative path, for messages. */
   file: string;
   errorParams: { host: string; share: string };
@@ -29,11 +31,11 @@ interface InFlightRead {
 }
 
 /**
- * A file's bytes from `start` to its size, fetched with several READs in flight and delivered in
- * order. Reads are issued only while the consumer wants data (backpressure); the file handle is closed
+ * A file's bytes from `start` to its size, fetched with several reads in flight and delivered in
+ * order. Reads are issued only while the consumer wants data (backpressure); the handle is closed
  * after the last byte or on destroy, never while a read of ours is still expected to be used.
  */
-export class Smb2FileStream extends Readable {
+export class ReadAheadStream extends Readable {
   private nextOffset: number;
   private readonly queue: InFlightRead[] = [];
   private wanted = false;
@@ -42,10 +44,10 @@ export class Smb2FileStream extends Readable {
   private closePromise: Promise<void> | null = null;
   private prefix: Buffer | null;
 
-  constructor(private readonly o: FileStreamOptions) {
-    super({ highWaterMark: Math.max(o.chunkSize, 1024 * 1024) });
+  constructor(private readonly o: ReadAheadOptions) {
+    super({ highWaterMark: Math.max(o.chunkSize(), 1024 * 1024) });
     this.prefix = o.prefix?.length ? o.prefix : null;
-    this.nextOffset = o.fileId ? Math.min(o.start + (o.prefix?.length ?? 0), o.size) : o.size;
+    this.nextOffset = Math.min(o.start + (o.prefix?.length ?? 0), o.size);
     const signal = o.signal;
     if (signal) {
       if (signal.aborted) queueMicrotask(() => this.destroy(abortError(signal)));
@@ -78,11 +80,11 @@ export class Smb2FileStream extends Readable {
   }
 
   private fill(): void {
-    while (!this.finished && this.wanted && this.queue.length < this.o.readsInFlight && this.nextOffset < this.o.size) {
+    while (!this.finished && this.wanted && this.queue.length < this.o.readsInFlight() && this.nextOffset < this.o.size) {
       const offset = this.nextOffset;
-      const length = Math.min(this.o.chunkSize, this.o.size - offset);
+      const length = Math.min(this.o.chunkSize(), this.o.size - offset);
       this.nextOffset += length;
-      const data = this.o.client.read(this.o.fileId!, offset, length, this.o.file);
+      const data = this.o.read(offset, length);
       data.catch(() => undefined); // observed in deliver(); avoid unhandled-rejection noise meanwhile
       this.queue.push({ offset, length, data });
     }
@@ -103,7 +105,8 @@ export class Smb2FileStream extends Readable {
       }
       if (!this.finished && this.queue.length === 0 && this.nextOffset >= this.o.size) {
         this.finished = true;
-        await this.closeFile();
+        const closing = this.closeFile();
+        if (this.o.endAfterClose) await closing;
         this.push(null);
       }
     } catch (error) {
@@ -113,12 +116,12 @@ export class Smb2FileStream extends Readable {
     }
   }
 
-  /** A server may return less than asked: fetch the rest of that range before moving on. */
+  /** A server may return less than asked (its own read limit): fetch the rest of that range first. */
   private async completeShortRead(head: InFlightRead, first: Buffer): Promise<Buffer> {
     const parts = [first];
     let got = first.length;
     while (got < head.length) {
-      const more = await this.o.client.read(this.o.fileId!, head.offset + got, head.length - got, this.o.file);
+      const more = await this.o.read(head.offset + got, Math.min(head.length - got, this.o.chunkSize()));
       if (more.length === 0) {
         throw new AgentError('SHARE_IO_ERROR', { ...this.o.errorParams, file: this.o.file }, `${this.o.file} ended at ${head.offset + got} bytes, its size was ${this.o.size}: it changed while being read`);
       }
@@ -129,8 +132,7 @@ export class Smb2FileStream extends Readable {
   }
 
   private closeFile(): Promise<void> {
-    const fileId = this.o.fileId;
-    this.closePromise ??= fileId ? this.o.client.closeFile(fileId, this.o.file).catch(() => undefined) : Promise.resolve();
+    this.closePromise ??= this.o.close().catch(() => undefined);
     return this.closePromise;
   }
 }
