@@ -27,7 +27,8 @@ const EXPECTED: Record<Tamper, string[]> = {
 async function tamper(file: string, how: Tamper): Promise<void> {
   const bytes = await fsp.readFile(file);
   if (how === 'changed') {
-    bytes[Math.floor(bytes.length / 2)] ^= 0x5a;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0x5a;
     await fsp.writeFile(file, bytes);
   } else if (how === 'truncated') await fsp.writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
   else if (how === 'grown') await fsp.writeFile(file, Buffer.concat([bytes, Buffer.from('appended after publishing')]));
