@@ -1,7 +1,8 @@
 import { AgentError } from '../errors/agent-error';
 import { withTimeout } from '../util/timeout';
+import { timeoutParams, type ErrorTarget } from './smb-common/connection-errors';
 import { Capability, Dialect, DIALECT_NAMES, SecurityMode, type DialectName } from './smb2/constants';
-import { Smb2Connection, timeoutParams, type ErrorTarget } from './smb2/connection';
+import { Smb2Connection } from './smb2/connection';
 import { negotiateDialect, RetryDirectNegotiate, type NegotiationOutcome } from './smb2/negotiation';
 
 export interface SmbProbeResult {

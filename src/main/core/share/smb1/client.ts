@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { AgentError } from '../../errors/agent-error';
+import type { ErrorTarget } from '../smb-common/connection-errors';
 import { describeNtStatus, isErrorStatus, NtStatus, ntStatusToAgentError } from '../smb2/ntstatus';
 import {
   buildAnonymousAuthenticateMessage,
@@ -10,7 +11,7 @@ import {
 } from '../smb2/ntlm';
 import { parseServerToken, wrapNegTokenInit, wrapNegTokenResp } from '../smb2/spnego';
 import { ACTION_GUEST, Capability, SecurityMode } from './constants';
-import { Smb1Connection, type ErrorTarget } from './connection';
+import { Smb1Connection } from './connection';
 import { buildCloseRequest, buildNtCreateRequest, buildReadRequest, parseNtCreateResponse, readResponseData, type OpenFile, type OpenKind } from './file-messages';
 import type { Smb1Message, Smb1Request } from './message';
 import {

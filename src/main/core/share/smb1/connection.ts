@@ -1,13 +1,10 @@
-import net from 'node:net';
 import { AgentError } from '../../errors/agent-error';
-import { timeoutParams, type ErrorTarget } from '../smb2/connection';
+import { closedLocallyError, timeoutParams, type ErrorTarget } from '../smb-common/connection-errors';
+import { FramedSocket } from '../smb-common/framed-socket';
 import { SMB1_MAGIC } from '../smb2/constants';
-import { FrameDecoder, frameHeader } from '../smb2/framing';
 import { Flags, Flags2, OPLOCK_BREAK_MID } from './constants';
 import { encodeRequest, parseMessage, type Smb1Message, type Smb1Request } from './message';
 import { signMessage, SigningState, verifyMessage } from './signing';
-
-export type { ErrorTarget } from '../smb2/connection';
 
 export interface SendOptions {
   /** Tree id for this request (0 before TREE_CONNECT). */
@@ -66,57 +63,29 @@ export class Smb1Connection {
   private nextMid = 1;
   private failure: AgentError | null = null;
   private closing = false;
-  private corked = false;
   private readonly pid = process.pid & 0xffff;
   private watchdog: NodeJS.Timeout | null = null;
   /** When bytes last arrived (or the first outstanding request was sent). */
   private lastProgress = 0;
 
   private constructor(
-    private readonly socket: net.Socket,
-    private readonly decoder: FrameDecoder,
+    private readonly link: FramedSocket,
     private readonly target: ErrorTarget,
     private readonly timeoutMs: number,
   ) {
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 30_000);
-    socket.on('error', (error) => this.fail(this.closedError(error)));
-    socket.on('close', () => this.fail(this.closedError(new Error('the server closed the connection'))));
+    link.listen({
+      onBytes: (count) => {
+        this.stats.bytesReceived += count;
+        this.lastProgress = Date.now();
+      },
+      onFrame: (frame) => this.onFrame(frame),
+      onFailure: (error) => this.fail(error),
+    });
   }
 
   /** Opens the TCP connection; refused → SHARE_UNREACHABLE, no answer in timeoutMs → SHARE_TIMEOUT. */
   static connect(host: string, port: number, target: ErrorTarget, timeoutMs: number): Promise<Smb1Connection> {
-    return new Promise((resolve, reject) => {
-      let connection: Smb1Connection | null = null;
-      // Large READ_ANDX replies are received straight into their own buffer (see FrameDecoder).
-      const decoder = new FrameDecoder((frame) => connection?.onFrame(frame));
-      const socket = net.connect({
-        host,
-        port,
-        onread: {
-          buffer: () => decoder.readInto(),
-          callback: (bytes: number) => {
-            connection?.onBytes(bytes);
-            return true;
-          },
-        },
-      });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new AgentError('SHARE_TIMEOUT', timeoutParams(target, timeoutMs), `TCP connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        connection = new Smb1Connection(socket, decoder, target, timeoutMs);
-        resolve(connection);
-      });
-      socket.once('error', (error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(new AgentError('SHARE_UNREACHABLE', { host: target.host, share: target.share }, error));
-      });
-    });
+    return FramedSocket.connect(host, port, target, timeoutMs, (link) => new Smb1Connection(link, target, timeoutMs));
   }
 
   get closed(): boolean {
@@ -182,7 +151,7 @@ export class Smb1Connection {
     this.startWatchdog();
     this.reservedSlots--; // the slot is now held by the pending entry
     this.stats.requests++;
-    this.write(message);
+    this.link.write(message);
     return reply;
   }
 
@@ -190,23 +159,8 @@ export class Smb1Connection {
   close(): void {
     if (this.closing) return;
     this.closing = true;
-    this.fail(new AgentError('SHARE_CONNECTION_CLOSED', { host: this.target.host, share: this.target.share, reason: 'closed by the agent' }, 'connection closed locally'));
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
-  }
-
-  /** Writes of one tick go out together (one syscall for many concurrent requests). */
-  private write(message: Buffer): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    this.socket.write(frameHeader(message.length));
-    this.socket.write(message);
+    this.fail(closedLocallyError(this.target));
+    this.link.end();
   }
 
   private allocateMid(): number {
@@ -273,16 +227,6 @@ export class Smb1Connection {
     this.watchdog.unref();
   }
 
-  private onBytes(count: number): void {
-    this.stats.bytesReceived += count;
-    this.lastProgress = Date.now();
-    try {
-      this.decoder.onRead(count);
-    } catch (error) {
-      this.fail(this.protocolError(error instanceof Error ? error.message : String(error)));
-    }
-  }
-
   private onFrame(frame: Buffer): void {
     if (this.failure) return;
     if (frame.length === 0) return; // NetBIOS keep-alive
@@ -311,16 +255,6 @@ export class Smb1Connection {
     for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
     for (const waiter of this.slotWaiters.splice(0)) waiter.reject(error);
-    this.socket.destroy();
-  }
-
-  private closedError(cause: Error): AgentError {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const reason = code === 'ECONNRESET' ? 'connection reset by the server' : 'the server closed the connection';
-    return new AgentError('SHARE_CONNECTION_CLOSED', { host: this.target.host, share: this.target.share, reason }, cause);
-  }
-
-  private protocolError(reason: string): AgentError {
-    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.target.host, share: this.target.share, reason }, reason);
+    this.link.destroy();
   }
 }

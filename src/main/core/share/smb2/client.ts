@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { AgentError } from '../../errors/agent-error';
+import type { ErrorTarget } from '../smb-common/connection-errors';
 import {
   ALL_DIALECTS,
   Capability,
@@ -18,7 +19,7 @@ import {
   type DialectName,
   type SigningAlgorithmId,
 } from './constants';
-import { Smb2Connection, type ErrorTarget, type SessionCrypto, type Smb2Response } from './connection';
+import { Smb2Connection, type SessionCrypto, type Smb2Response } from './connection';
 import {
   buildCloseRequest,
   buildCreateRequest,

@@ -1,18 +1,11 @@
-import net from 'node:net';
 import { AgentError } from '../../errors/agent-error';
+import { closedLocallyError, connectionProtocolError, timeoutParams, type ErrorTarget } from '../smb-common/connection-errors';
+import { FramedSocket } from '../smb-common/framed-socket';
 import { HEADER_SIZE, HeaderFlag, SMB1_MAGIC, SMB2_MAGIC, SMB2_TRANSFORM_MAGIC, type CipherId } from './constants';
 import { decryptMessage, encryptMessage, NonceSource, parseTransformHeader } from './encryption';
-import { FrameDecoder, frameHeader } from './framing';
 import { parseHeader, splitCompound, writeRequestHeader, type Smb2Header } from './header';
 import { NtStatus } from './ntstatus';
 import { signMessage, verifySignature, type Signer } from './signing';
-
-/** What a connection error message names. */
-export interface ErrorTarget {
-  host: string;
-  /** `\\host\share\dir` as configured. */
-  share: string;
-}
 
 /** Signing/encryption state of the (single) session on a connection. */
 export interface SessionCrypto {
@@ -90,56 +83,26 @@ export class Smb2Connection {
   private nextMessageId = 0n;
   private failure: AgentError | null = null;
   private closing = false;
-  private corked = false;
   /** Requests that hold credits and have no final response yet. */
   private awaitingResponses = 0;
 
   private constructor(
-    private readonly socket: net.Socket,
-    private readonly decoder: FrameDecoder,
+    private readonly link: FramedSocket,
     private readonly target: ErrorTarget,
     private readonly timeoutMs: number,
   ) {
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 30_000);
-    socket.on('error', (error) => this.fail(this.closedError(error)));
-    socket.on('close', () => this.fail(this.closedError(new Error('the server closed the connection'))));
+    link.listen({
+      onBytes: (count) => {
+        this.stats.bytesReceived += count;
+      },
+      onFrame: (frame) => this.onFrame(frame),
+      onFailure: (error) => this.fail(error),
+    });
   }
 
   /** Opens the TCP connection; refused → SHARE_UNREACHABLE, no answer in timeoutMs → SHARE_TIMEOUT. */
   static connect(host: string, port: number, target: ErrorTarget, timeoutMs: number): Promise<Smb2Connection> {
-    return new Promise((resolve, reject) => {
-      let connection: Smb2Connection | null = null;
-      // The server speaks only after our first request, so frames never arrive before `connection` exists.
-      const decoder = new FrameDecoder((frame) => connection?.onFrame(frame));
-      // Reads go straight into the frame being assembled (see FrameDecoder).
-      const socket = net.connect({
-        host,
-        port,
-        onread: {
-          buffer: () => decoder.readInto(),
-          callback: (bytes: number) => {
-            connection?.onBytes(bytes);
-            return true;
-          },
-        },
-      });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new AgentError('SHARE_TIMEOUT', timeoutParams(target, timeoutMs), `TCP connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        connection = new Smb2Connection(socket, decoder, target, timeoutMs);
-        resolve(connection);
-      });
-      socket.once('error', (error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(new AgentError('SHARE_UNREACHABLE', { host: target.host, share: target.share }, error));
-      });
-    });
+    return FramedSocket.connect(host, port, target, timeoutMs, (link) => new Smb2Connection(link, target, timeoutMs));
   }
 
   get closed(): boolean {
@@ -154,7 +117,7 @@ export class Smb2Connection {
     await this.takeCredits(1, 1);
     const messageId = this.nextMessageId++;
     const answer = this.register(messageId, SMB1_NEGOTIATE, false, false);
-    this.write(message);
+    this.link.write(message);
     return answer as Promise<Buffer>;
   }
 
@@ -211,7 +174,7 @@ export class Smb2Connection {
     const wire = encrypt
       ? encryptMessage(chain, { cipher: session!.cipher as CipherId, key: session!.encryptionKey, sessionId: session!.sessionId, nonce: this.nonces.next(session!.cipher as CipherId) })
       : chain;
-    this.write(wire);
+    this.link.write(wire);
     return Promise.all(responses);
   }
 
@@ -219,23 +182,8 @@ export class Smb2Connection {
   close(): void {
     if (this.closing) return;
     this.closing = true;
-    this.fail(new AgentError('SHARE_CONNECTION_CLOSED', { host: this.target.host, share: this.target.share, reason: 'closed by the agent' }, 'connection closed locally'));
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
-  }
-
-  /** Writes of one tick go out together (one syscall for many concurrent requests). */
-  private write(wire: Buffer): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    this.socket.write(frameHeader(wire.length));
-    this.socket.write(wire);
+    this.fail(closedLocallyError(this.target));
+    this.link.end();
   }
 
   private register(messageId: bigint, command: number, skipVerify: boolean, encrypted: boolean): Promise<Smb2Response | Buffer> {
@@ -281,7 +229,7 @@ export class Smb2Connection {
   /** Credits only come with responses: waiting with no response to come would wait forever. */
   private checkCreditDeadlock(): void {
     if (this.creditWaiters.length && this.awaitingResponses === 0) {
-      this.fail(this.protocolError(`the server granted only ${this.credits} credits, ${this.creditWaiters[0]!.charge} needed`));
+      this.fail(connectionProtocolError(this.target, `the server granted only ${this.credits} credits, ${this.creditWaiters[0]!.charge} needed`));
     }
   }
 
@@ -292,15 +240,6 @@ export class Smb2Connection {
       const waiter = this.creditWaiters.shift()!;
       this.credits -= waiter.charge;
       waiter.resolve();
-    }
-  }
-
-  private onBytes(count: number): void {
-    this.stats.bytesReceived += count;
-    try {
-      this.decoder.onRead(count);
-    } catch (error) {
-      this.fail(this.protocolError(error instanceof Error ? error.message : String(error)));
     }
   }
 
@@ -373,20 +312,6 @@ export class Smb2Connection {
     }
     this.pending.clear();
     for (const waiter of this.creditWaiters.splice(0)) waiter.reject(error);
-    this.socket.destroy();
+    this.link.destroy();
   }
-
-  private closedError(cause: Error): AgentError {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const reason = code === 'ECONNRESET' ? 'connection reset by the server' : 'the server closed the connection';
-    return new AgentError('SHARE_CONNECTION_CLOSED', { host: this.target.host, share: this.target.share, reason }, cause);
-  }
-
-  private protocolError(reason: string): AgentError {
-    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.target.host, share: this.target.share, reason }, reason);
-  }
-}
-
-export function timeoutParams(target: ErrorTarget, timeoutMs: number) {
-  return { host: target.host, share: target.share, seconds: Math.max(1, Math.round(timeoutMs / 1000)) };
 }

@@ -1,6 +1,7 @@
 import { AgentError } from '../../errors/agent-error';
+import type { ErrorTarget } from '../smb-common/connection-errors';
 import { ALL_DIALECTS, Command, DIALECT_NAMES, Dialect, SMB1_MAGIC, type CipherId, type SigningAlgorithmId } from './constants';
-import type { ErrorTarget, Smb2Connection } from './connection';
+import type { Smb2Connection } from './connection';
 import { buildNegotiateRequest, parseNegotiateResponse, type NegotiateResponse } from './negotiate';
 import { describeNtStatus, NtStatus } from './ntstatus';
 import { PreauthHash } from './preauth';
