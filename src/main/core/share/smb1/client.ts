@@ -1,15 +1,8 @@
-import os from 'node:os';
 import { AgentError } from '../../errors/agent-error';
 import type { ErrorTarget } from '../smb-common/connection-errors';
-import { describeNtStatus, isErrorStatus, NtStatus, ntStatusToAgentError } from '../smb2/ntstatus';
-import {
-  buildAnonymousAuthenticateMessage,
-  buildAuthenticateMessage,
-  buildNegotiateMessage,
-  NtlmV1OnlyError,
-  parseChallengeMessage,
-} from '../smb2/ntlm';
-import { parseServerToken, wrapNegTokenInit, wrapNegTokenResp } from '../smb2/spnego';
+import { ntlmLogon } from '../smb-common/ntlm-logon';
+import { ShareErrors } from '../smb-common/share-errors';
+import { describeNtStatus, isErrorStatus, NtStatus } from '../smb2/ntstatus';
 import { ACTION_GUEST, Capability, SecurityMode } from './constants';
 import { Smb1Connection } from './connection';
 import { buildCloseRequest, buildNtCreateRequest, buildReadRequest, parseNtCreateResponse, readResponseData, type OpenFile, type OpenKind } from './file-messages';
@@ -97,15 +90,17 @@ export class Smb1Client {
   private readCap = SMALL_READ;
   readonly #password: string;
   private readonly options: Omit<Smb1ClientOptions, 'password'>;
+  private readonly errors: ShareErrors;
 
   private constructor(
     private readonly conn: Smb1Connection,
     options: Smb1ClientOptions,
-    private readonly target: ErrorTarget,
+    target: ErrorTarget,
   ) {
     const { password, ...rest } = options;
     this.options = rest;
     this.#password = password ?? '';
+    this.errors = new ShareErrors(target, rest);
   }
 
   static async connect(options: Smb1ClientOptions): Promise<Smb1Client> {
@@ -119,7 +114,7 @@ export class Smb1Client {
       return client;
     } catch (error) {
       conn.close();
-      throw client.wrap(error, 'connect');
+      throw client.errors.wrap(error, 'connect');
     }
   }
 
@@ -155,10 +150,10 @@ export class Smb1Client {
     try {
       const response = await this.send(buildNtCreateRequest(toSmb1Path(path), kind));
       const status = responseStatus(response);
-      if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'NT_CREATE_ANDX', file);
+      if (status !== NtStatus.SUCCESS) throw this.errors.status(status, 'NT_CREATE_ANDX', file);
       return parseNtCreateResponse(response);
     } catch (error) {
-      throw this.wrap(error, 'NT_CREATE_ANDX', file);
+      throw this.errors.wrap(error, 'NT_CREATE_ANDX', file);
     }
   }
 
@@ -177,13 +172,13 @@ export class Smb1Client {
         this.readCap = smaller;
         return this.read(fid, offset, smaller, file);
       }
-      if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'READ_ANDX', file);
+      if (status !== NtStatus.SUCCESS) throw this.errors.status(status, 'READ_ANDX', file);
       const data = readResponseData(response);
       // A short answer inside the file is the server's own limit (Samba and Windows cap silently).
       if (data.length > 0 && data.length < length && data.length < this.readCap) this.readCap = Math.max(4096, data.length - (data.length % 1024));
       return data;
     } catch (error) {
-      throw this.wrap(error, 'READ_ANDX', file);
+      throw this.errors.wrap(error, 'READ_ANDX', file);
     }
   }
 
@@ -204,9 +199,9 @@ export class Smb1Client {
       const response = await this.send(buildCloseRequest(fid));
       const status = responseStatus(response);
       // A failed CLOSE loses nothing for a read-only open; report only real errors.
-      if (isErrorStatus(status) && status !== NtStatus.FILE_CLOSED && status !== NtStatus.INVALID_HANDLE) throw this.statusError(status, 'CLOSE', file);
+      if (isErrorStatus(status) && status !== NtStatus.FILE_CLOSED && status !== NtStatus.INVALID_HANDLE) throw this.errors.status(status, 'CLOSE', file);
     } catch (error) {
-      throw this.wrap(error, 'CLOSE', file);
+      throw this.errors.wrap(error, 'CLOSE', file);
     }
   }
 
@@ -215,7 +210,7 @@ export class Smb1Client {
     try {
       return parseQueryPathInfoReply(await this.trans2(buildQueryPathInfoRequest(toSmb1Path(path)), 'QUERY_PATH_INFORMATION', file));
     } catch (error) {
-      throw this.wrap(error, 'QUERY_PATH_INFORMATION', file);
+      throw this.errors.wrap(error, 'QUERY_PATH_INFORMATION', file);
     }
   }
 
@@ -244,7 +239,7 @@ export class Smb1Client {
       }
       return entries;
     } catch (error) {
-      throw this.wrap(error, 'FIND', file);
+      throw this.errors.wrap(error, 'FIND', file);
     } finally {
       if (sid !== null && !this.conn.closed) await this.send(buildFindCloseRequest(sid)).catch(() => undefined);
     }
@@ -272,11 +267,11 @@ export class Smb1Client {
   private async negotiate(): Promise<void> {
     const response = await this.conn.request(buildNegotiateRequest());
     const status = responseStatus(response);
-    if (status !== NtStatus.SUCCESS) throw this.protocolError('NEGOTIATE refused', `NEGOTIATE: ${describeNtStatus(status)}`);
+    if (status !== NtStatus.SUCCESS) throw this.errors.protocol('NEGOTIATE refused', `NEGOTIATE: ${describeNtStatus(status)}`);
     const negotiated = parseNegotiateResponse(response);
-    if (negotiated.dialectIndex !== 0) throw this.protocolError('no common SMB dialect', 'the server does not speak NT LM 0.12');
+    if (negotiated.dialectIndex !== 0) throw this.errors.protocol('no common SMB dialect', 'the server does not speak NT LM 0.12');
     if (!(negotiated.capabilities & Capability.EXTENDED_SECURITY)) {
-      throw new AgentError('SHARE_AUTH_UNSUPPORTED', { host: this.options.host, share: this.target.share, user: this.options.username }, 'the server does not offer extended security (NTLMSSP), only the legacy challenge/response logon');
+      throw this.errors.authUnsupported('the server does not offer extended security (NTLMSSP), only the legacy challenge/response logon');
     }
     this.negotiated = negotiated;
     this.conn.maxMpx = Math.max(1, Math.min(negotiated.maxMpxCount || 1, MPX_CAP));
@@ -290,48 +285,26 @@ export class Smb1Client {
     const serverRequiresSigning = (serverMode & SecurityMode.SIGNATURES_REQUIRED) !== 0;
     const sign = serverRequiresSigning || (!!this.options.requireSigning && (serverMode & SecurityMode.SIGNATURES_ENABLED) !== 0);
     if (this.options.requireSigning && !sign) {
-      throw this.protocolError('signing unavailable', 'signing was required by the configuration but the server does not offer it');
+      throw this.errors.protocol('signing unavailable', 'signing was required by the configuration but the server does not offer it');
     }
-    const setup = async (token: Buffer, skipVerify: boolean): Promise<Smb1Message> => {
-      const response = await this.conn.request(buildSessionSetupRequest(token, this.negotiated.sessionKey, this.conn.maxMpx, this.options.maxBufferSize), { skipVerify });
-      if (response.header.uid) this.conn.uid = response.header.uid;
-      return response;
-    };
-
-    const first = await setup(wrapNegTokenInit(buildNegotiateMessage()), true);
-    const firstStatus = responseStatus(first);
-    if (firstStatus !== NtStatus.MORE_PROCESSING_REQUIRED) throw this.sessionError(firstStatus);
-    const challengeToken = parseServerToken(parseSessionSetupResponse(first).securityBlob).responseToken;
-    if (!challengeToken) throw this.protocolError('no NTLM challenge', 'SESSION_SETUP_ANDX response carried no NTLMSSP token');
-    const challenge = parseChallengeMessage(challengeToken);
-
-    let auth;
-    try {
-      auth = anonymous
-        ? buildAnonymousAuthenticateMessage(challenge)
-        : buildAuthenticateMessage(challenge, {
-            user: this.options.username!,
-            domain: this.options.domain ?? '',
-            password: this.#password,
-            workstation: os.hostname().split('.')[0]!.toUpperCase().slice(0, 15),
-          });
-    } catch (error) {
-      if (error instanceof NtlmV1OnlyError) {
-        throw new AgentError('SHARE_AUTH_UNSUPPORTED', { host: this.options.host, share: this.target.share, user: this.options.username }, error.message);
-      }
-      throw error;
-    }
-
-    const final = await setup(wrapNegTokenResp(auth.message), true);
-    const finalStatus = responseStatus(final);
-    if (finalStatus !== NtStatus.SUCCESS) throw this.sessionError(finalStatus);
+    const { final, sessionKey } = await ntlmLogon({
+      setup: async (token) => {
+        const response = await this.conn.request(buildSessionSetupRequest(token, this.negotiated.sessionKey, this.conn.maxMpx, this.options.maxBufferSize), { skipVerify: true });
+        if (response.header.uid) this.conn.uid = response.header.uid;
+        return response;
+      },
+      status: responseStatus,
+      securityBlob: (response) => parseSessionSetupResponse(response).securityBlob,
+      refused: (status) => this.sessionError(status),
+      operation: 'SESSION_SETUP_ANDX',
+      account: { ...this.options, password: this.#password },
+      errors: this.errors,
+    });
     this.guest = anonymous || (parseSessionSetupResponse(final).action & ACTION_GUEST) !== 0;
     if (!sign) return;
-    if (this.guest || !auth.sessionKey) {
-      throw new AgentError('SHARE_GUEST_REFUSED', { host: this.options.host, share: this.target.share }, 'the server requires signing, which a guest/anonymous session cannot do');
-    }
-    if (!this.conn.activateSigning(auth.sessionKey, final)) {
-      throw this.protocolError('bad signature', 'the final SESSION_SETUP_ANDX response signature does not match: wrong keys or tampering');
+    if (this.guest || !sessionKey) throw this.errors.guestCannotSign();
+    if (!this.conn.activateSigning(sessionKey, final)) {
+      throw this.errors.protocol('bad signature', 'the final SESSION_SETUP_ANDX response signature does not match: wrong keys or tampering');
     }
     if (this.largeReads) this.readCap = SIGNED_LARGE_READ;
   }
@@ -339,10 +312,10 @@ export class Smb1Client {
   private async treeConnect(): Promise<void> {
     const response = await this.conn.request(buildTreeConnectRequest(`\\\\${this.options.host}\\${this.options.share}`));
     const status = responseStatus(response);
-    if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'TREE_CONNECT_ANDX');
+    if (status !== NtStatus.SUCCESS) throw this.errors.status(status, 'TREE_CONNECT_ANDX');
     this.tid = response.header.tid;
     const service = parseTreeConnectService(response);
-    if (service && service !== 'A:') throw this.protocolError('not a disk share', `service ${service}`);
+    if (service && service !== 'A:') throw this.errors.protocol('not a disk share', `service ${service}`);
     if (this.largeReads && !this.conn.signingActive) this.readCap = LARGEST_READ;
   }
 
@@ -357,38 +330,14 @@ export class Smb1Client {
     const parts = await this.conn.requestParts(request, { tid: this.tid, complete: trans2Complete });
     const status = responseStatus(parts[parts.length - 1]!);
     if (empty.includes(status)) return null;
-    if (isErrorStatus(status)) throw this.statusError(status, operation, file);
+    if (isErrorStatus(status)) throw this.errors.status(status, operation, file);
     return assembleTrans2(parts);
   }
 
   // ---- errors ----------------------------------------------------------------------------------
 
   private sessionError(status: number): AgentError {
-    if (!this.options.username && (status === NtStatus.ACCESS_DENIED || status === NtStatus.LOGON_FAILURE)) {
-      return new AgentError('SHARE_GUEST_REFUSED', { host: this.options.host, share: this.target.share }, `${describeNtStatus(status)} on anonymous SESSION_SETUP_ANDX`);
-    }
-    return this.statusError(status, 'SESSION_SETUP_ANDX');
-  }
-
-  private statusError(status: number, operation: string, file?: string): AgentError {
-    return ntStatusToAgentError(status, { host: this.options.host, share: this.target.share, user: this.userLabel(), file, operation });
-  }
-
-  /** Anything not already an AgentError (a parse failure on a malformed reply) becomes SHARE_PROTOCOL_ERROR. */
-  wrap(error: unknown, operation: string, file?: string): AgentError {
-    if (error instanceof AgentError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.options.host, share: this.target.share, file, reason: message }, `${operation}${file ? ` ${file}` : ''}: ${message}`, { cause: error });
-  }
-
-  private protocolError(reason: string, detail: string): AgentError {
-    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.options.host, share: this.target.share, reason }, detail);
-  }
-
-  private userLabel(): string {
-    const user = this.options.username ?? '';
-    if (!user) return '';
-    return this.options.domain ? `${this.options.domain}\\${user}` : user;
+    return this.errors.guestRefused(status, 'SESSION_SETUP_ANDX') ?? this.errors.status(status, 'SESSION_SETUP_ANDX');
   }
 }
 

@@ -1,6 +1,7 @@
-import os from 'node:os';
 import { AgentError } from '../../errors/agent-error';
 import type { ErrorTarget } from '../smb-common/connection-errors';
+import { ntlmLogon } from '../smb-common/ntlm-logon';
+import { ShareErrors } from '../smb-common/share-errors';
 import {
   ALL_DIALECTS,
   Capability,
@@ -34,19 +35,11 @@ import {
 } from './file-messages';
 import type { NegotiateResponse } from './negotiate';
 import { negotiateDialect, RetryDirectNegotiate } from './negotiation';
-import { describeNtStatus, isErrorStatus, NtStatus, ntStatusToAgentError } from './ntstatus';
-import {
-  buildAnonymousAuthenticateMessage,
-  buildAuthenticateMessage,
-  buildNegotiateMessage,
-  NtlmV1OnlyError,
-  parseChallengeMessage,
-} from './ntlm';
+import { isErrorStatus, NtStatus } from './ntstatus';
 import { PreauthHash } from './preauth';
 import { deriveSessionKeys } from './session-keys';
 import { buildEmptyRequest, buildSessionSetupRequest, buildTreeConnectRequest, parseSessionSetupResponse, parseTreeConnectResponse } from './session-messages';
 import { verifySignature } from './signing';
-import { parseServerToken, wrapNegTokenInit, wrapNegTokenResp } from './spnego';
 
 export interface Smb2ClientOptions {
   host: string;
@@ -105,6 +98,7 @@ export class Smb2Client {
   /** Kept out of `options` so that inspecting or serialising the client never shows it. */
   readonly #password: string;
   private readonly options: Omit<Smb2ClientOptions, 'password'>;
+  private readonly errors: ShareErrors;
 
   private constructor(
     private readonly conn: Smb2Connection,
@@ -114,6 +108,7 @@ export class Smb2Client {
     const { password, ...rest } = options;
     this.options = rest;
     this.#password = password ?? '';
+    this.errors = new ShareErrors(target, rest);
   }
 
   static async connect(options: Smb2ClientOptions): Promise<Smb2Client> {
@@ -136,7 +131,7 @@ export class Smb2Client {
       return client;
     } catch (error) {
       client.conn.close();
-      throw client.wrap(error, 'connect');
+      throw client.errors.wrap(error, 'connect');
     }
   }
 
@@ -183,7 +178,7 @@ export class Smb2Client {
       if (response.header.status !== NtStatus.SUCCESS) throw this.statusError(response.header.status, 'CREATE', file);
       return parseCreateResponse(response.message);
     } catch (error) {
-      throw this.wrap(error, 'CREATE', file);
+      throw this.errors.wrap(error, 'CREATE', file);
     }
   }
 
@@ -206,7 +201,7 @@ export class Smb2Client {
       if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'READ', file);
       return { info, data: readResponseData(read!.message) };
     } catch (error) {
-      throw this.wrap(error, 'CREATE+READ+CLOSE', file);
+      throw this.errors.wrap(error, 'CREATE+READ+CLOSE', file);
     }
   }
 
@@ -220,7 +215,7 @@ export class Smb2Client {
       if (status !== NtStatus.SUCCESS) throw this.statusError(status, 'READ', file);
       return readResponseData(response.message);
     } catch (error) {
-      throw this.wrap(error, 'READ', file);
+      throw this.errors.wrap(error, 'READ', file);
     }
   }
 
@@ -233,7 +228,7 @@ export class Smb2Client {
         throw this.statusError(response.header.status, 'CLOSE', file);
       }
     } catch (error) {
-      throw this.wrap(error, 'CLOSE', file);
+      throw this.errors.wrap(error, 'CLOSE', file);
     }
   }
 
@@ -254,7 +249,7 @@ export class Smb2Client {
         }
       }
     } catch (error) {
-      throw this.wrap(error, 'QUERY_DIRECTORY', file);
+      throw this.errors.wrap(error, 'QUERY_DIRECTORY', file);
     } finally {
       await this.closeFile(dir.fileId, file).catch(() => undefined);
     }
@@ -298,53 +293,35 @@ export class Smb2Client {
     this.crypto = { sessionId: 0n, signer: null, signAll: false, encrypt: false, cipher: 0, encryptionKey: Buffer.alloc(0), decryptionKey: Buffer.alloc(0) };
     this.conn.session = this.crypto;
 
-    const setup = async (token: Buffer): Promise<Smb2Response> => {
-      const response = await this.conn.request({
-        command: Command.SESSION_SETUP,
-        body: buildSessionSetupRequest(token, requireSigning),
-        onSent: (m) => preauth?.update(m),
-        skipVerify: true,
-      });
-      this.crypto.sessionId = response.header.sessionId;
-      return response;
-    };
-
-    const first = await setup(wrapNegTokenInit(buildNegotiateMessage()));
-    if (first.header.status !== NtStatus.MORE_PROCESSING_REQUIRED) throw this.sessionError(first.header.status);
-    preauth?.update(first.message);
-    const challengeToken = parseServerToken(parseSessionSetupResponse(first.message).securityBlob).responseToken;
-    if (!challengeToken) throw this.protocolError('no NTLM challenge', 'SESSION_SETUP response carried no NTLMSSP token');
-    const challenge = parseChallengeMessage(challengeToken);
-
-    let auth;
-    try {
-      auth = anonymous
-        ? buildAnonymousAuthenticateMessage(challenge)
-        : buildAuthenticateMessage(challenge, {
-            user: this.options.username!,
-            domain: this.options.domain ?? '',
-            password: this.#password,
-            workstation: os.hostname().split('.')[0]!.toUpperCase().slice(0, 15),
-          });
-    } catch (error) {
-      if (error instanceof NtlmV1OnlyError) {
-        throw new AgentError('SHARE_AUTH_UNSUPPORTED', { host: this.options.host, share: this.target.share, user: this.options.username }, error.message);
-      }
-      throw error;
-    }
-
-    const final = await setup(wrapNegTokenResp(auth.message));
-    if (final.header.status !== NtStatus.SUCCESS) throw this.sessionError(final.header.status);
+    const { final, sessionKey } = await ntlmLogon({
+      setup: async (token) => {
+        const response = await this.conn.request({
+          command: Command.SESSION_SETUP,
+          body: buildSessionSetupRequest(token, requireSigning),
+          onSent: (m) => preauth?.update(m),
+          skipVerify: true,
+        });
+        this.crypto.sessionId = response.header.sessionId;
+        return response;
+      },
+      status: (response) => response.header.status,
+      securityBlob: (response) => parseSessionSetupResponse(response.message).securityBlob,
+      onChallenge: (response) => preauth?.update(response.message),
+      refused: (status) => this.sessionError(status),
+      operation: 'SESSION_SETUP',
+      account: { ...this.options, password: this.#password },
+      errors: this.errors,
+    });
     const flags = parseSessionSetupResponse(final.message).sessionFlags;
     this.guest = anonymous || (flags & (SessionFlag.IS_GUEST | SessionFlag.IS_NULL)) !== 0;
-    if (this.guest || !auth.sessionKey) {
-      if (serverRequiresSigning) throw new AgentError('SHARE_GUEST_REFUSED', { host: this.options.host, share: this.target.share }, 'the server requires signing, which a guest/anonymous session cannot do');
+    if (this.guest || !sessionKey) {
+      if (serverRequiresSigning) throw this.errors.guestCannotSign();
       return;
     }
 
     const dialect = this.negotiated.dialect;
     const cipher = this.agreedCipher();
-    const keys = deriveSessionKeys(dialect, auth.sessionKey, {
+    const keys = deriveSessionKeys(dialect, sessionKey, {
       preauthHash: preauth?.current,
       cipher,
       signingAlgorithm: this.negotiated.signingAlgorithm ?? SigningAlgorithm.AES_CMAC,
@@ -352,9 +329,9 @@ export class Smb2Client {
     // The final response is signed with the new keys; 3.1.1 must sign it (pre-auth integrity).
     const signed = (final.header.flags & HeaderFlag.SIGNED) !== 0;
     if (signed && !final.encrypted && !verifySignature(keys.signer, final.message)) {
-      throw this.protocolError('bad signature', 'the final SESSION_SETUP response signature does not match: wrong keys or tampering');
+      throw this.errors.protocol('bad signature', 'the final SESSION_SETUP response signature does not match: wrong keys or tampering');
     }
-    if (!signed && dialect === Dialect.SMB311) throw this.protocolError('unsigned session', 'the final SMB 3.1.1 SESSION_SETUP response was not signed');
+    if (!signed && dialect === Dialect.SMB311) throw this.errors.protocol('unsigned session', 'the final SMB 3.1.1 SESSION_SETUP response was not signed');
     Object.assign(this.crypto, {
       signer: keys.signer,
       signAll: requireSigning,
@@ -373,7 +350,7 @@ export class Smb2Client {
     if (response.header.status !== NtStatus.SUCCESS) throw this.statusError(response.header.status, 'TREE_CONNECT', undefined, this.couldNotEncrypt());
     const tree = parseTreeConnectResponse(response.message);
     this.treeId = response.header.treeId;
-    if (tree.shareType !== ShareType.DISK) throw this.protocolError('not a disk share', `share type ${tree.shareType}`);
+    if (tree.shareType !== ShareType.DISK) throw this.errors.protocol('not a disk share', `share type ${tree.shareType}`);
     if (tree.shareFlags & ShareFlag.ENCRYPT_DATA) this.requireEncryption('the share requires encryption');
   }
 
@@ -408,10 +385,7 @@ export class Smb2Client {
   // ---- errors ----------------------------------------------------------------------------------
 
   private sessionError(status: number): AgentError {
-    if (!this.options.username && (status === NtStatus.ACCESS_DENIED || status === NtStatus.LOGON_FAILURE)) {
-      return new AgentError('SHARE_GUEST_REFUSED', { host: this.options.host, share: this.target.share }, `${describeNtStatus(status)} on anonymous SESSION_SETUP`);
-    }
-    return this.statusError(status, 'SESSION_SETUP', undefined, this.couldNotEncrypt());
+    return this.errors.guestRefused(status, 'SESSION_SETUP') ?? this.statusError(status, 'SESSION_SETUP', undefined, this.couldNotEncrypt());
   }
 
   /**
@@ -426,28 +400,11 @@ export class Smb2Client {
   }
 
   private statusError(status: number, operation: string, file?: string, unencrypted = false): AgentError {
-    const error = ntStatusToAgentError(status, { host: this.options.host, share: this.target.share, user: this.userLabel(), file, operation, unencrypted });
+    const error = this.errors.status(status, operation, file, unencrypted);
     // The server dropped our session or tree (expiry, admin action): retire this connection so the
     // next call logs on again instead of failing the same way.
     if (error.code === 'SHARE_CONNECTION_CLOSED') this.conn.close();
     return error;
-  }
-
-  /** Anything not already an AgentError (a parse failure on a malformed reply) becomes SHARE_PROTOCOL_ERROR. */
-  wrap(error: unknown, operation: string, file?: string): AgentError {
-    if (error instanceof AgentError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.options.host, share: this.target.share, file, reason: message }, `${operation}${file ? ` ${file}` : ''}: ${message}`, { cause: error });
-  }
-
-  private protocolError(reason: string, detail: string): AgentError {
-    return new AgentError('SHARE_PROTOCOL_ERROR', { host: this.options.host, share: this.target.share, reason }, detail);
-  }
-
-  private userLabel(): string {
-    const user = this.options.username ?? '';
-    if (!user) return '';
-    return this.options.domain ? `${this.options.domain}\\${user}` : user;
   }
 }
 
