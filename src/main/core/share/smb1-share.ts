@@ -1,27 +1,10 @@
 import type { Readable } from 'node:stream';
+import type { SmbShareOptions } from './smb-common/options';
 import { ReadAheadStream } from './smb-common/read-ahead-stream';
 import { SmbShareClient, type PathStat } from './smb-common/smb-share-client';
 import { Smb1Client } from './smb1/client';
 
-export interface Smb1ShareOptions {
-  /** UNC path of the release folder: `\\host\share\dir`. */
-  path: string;
-  port?: number;
-  /** Absent or empty: anonymous/guest logon. */
-  username?: string;
-  domain?: string;
-  /** Already resolved from its secret reference; never logged, never in an error. */
-  password?: string;
-  /** Per request, and for connecting. */
-  timeoutMs: number;
-  /** Bytes per READ_ANDX (capped by what the server allows). Default 4 MiB. */
-  readChunkSize?: number;
-  /** READ_ANDX requests in flight per file. Default 4. */
-  readsInFlight?: number;
-  /** Folders listed at once by list(). Default 8. */
-  listConcurrency?: number;
-  /** Sign even when the server only allows signing. */
-  requireSigning?: boolean;
+export interface Smb1ShareOptions extends SmbShareOptions {
   /** Test hook: the MaxBufferSize announced to the server (default 65535). */
   maxBufferSize?: number;
 }
@@ -29,19 +12,13 @@ export interface Smb1ShareOptions {
 /**
  * The release read through the agent's own read-only SMB1 (NT LM 0.12) client: reaches a Windows
  * Server 2003 share while the PC's "SMB 1.0/CIFS client" feature stays off. Nothing is ever opened
- * for writing. One connection is opened on first use and shared by all calls; a broken connection is
- * replaced on the next call.
+ * for writing.
  */
-export class Smb1ShareClient extends SmbShareClient<Smb1Client> {
+export class Smb1ShareClient extends SmbShareClient<Smb1Client, Smb1ShareOptions> {
   readonly transport = 'smb1';
-  readonly #password: string;
-  private readonly options: Omit<Smb1ShareOptions, 'password'>;
 
   constructor(options: Smb1ShareOptions) {
-    super('smb1', options.path, options.listConcurrency ?? 8);
-    const { password, ...rest } = options;
-    this.options = rest;
-    this.#password = password ?? '';
+    super('smb1', options);
   }
 
   protected statPath(client: Smb1Client, sharePath: string, relPath: string): Promise<PathStat> {
@@ -79,18 +56,7 @@ export class Smb1ShareClient extends SmbShareClient<Smb1Client> {
   }
 
   protected connect(): Promise<Smb1Client> {
-    return Smb1Client.connect({
-      host: this.unc.host,
-      port: this.options.port,
-      share: this.unc.share,
-      username: this.options.username,
-      domain: this.options.domain,
-      password: this.#password,
-      timeoutMs: this.options.timeoutMs,
-      location: this.location,
-      requireSigning: this.options.requireSigning,
-      maxBufferSize: this.options.maxBufferSize,
-    });
+    return Smb1Client.connect({ ...this.clientOptions(), maxBufferSize: this.options.maxBufferSize });
   }
 }
 

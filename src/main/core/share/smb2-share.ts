@@ -1,54 +1,31 @@
 import type { Readable } from 'node:stream';
+import type { SmbShareOptions } from './smb-common/options';
 import { ReadAheadStream } from './smb-common/read-ahead-stream';
 import { SmbShareClient, type PathStat } from './smb-common/smb-share-client';
 import { Smb2Client } from './smb2/client';
 import type { CipherId, SigningAlgorithmId } from './smb2/constants';
 
-export interface Smb2ShareOptions {
-  /** UNC path of the release folder: `\\host\share\dir`. */
-  path: string;
-  port?: number;
-  /** Absent or empty: anonymous/guest logon. */
-  username?: string;
-  domain?: string;
-  /** Already resolved from its secret reference; never logged, never in an error. */
-  password?: string;
-  /** Per request, and for connecting. */
-  timeoutMs: number;
+export interface Smb2ShareOptions extends SmbShareOptions {
   /**
    * The configuration allows the agent's SMB1 client. This client never speaks SMB1: it still reports
    * SHARE_SMB1_ONLY, and the transport factory decides whether to fall back.
    */
   allowSmb1?: boolean;
-  /** Bytes per READ (capped by the server's MaxReadSize and credits). Default 4 MiB. */
-  readChunkSize?: number;
-  /** READs in flight per file. Default 4. */
-  readsInFlight?: number;
-  /** Folders listed at once by list(). Default 8. */
-  listConcurrency?: number;
-  /** Test hooks: pin dialects / ciphers / signing algorithms, or sign everything. */
+  /** Test hooks: pin dialects / ciphers / signing algorithms. */
   dialects?: number[];
   ciphers?: CipherId[];
   signingAlgorithms?: SigningAlgorithmId[];
-  requireSigning?: boolean;
 }
 
 /**
  * The release read through our own SMB2/3 client, with its own account: no `net use`, no clash with
- * the nurse's mapped drives (Windows error 1219), and usable on hosts without an SMB client. One
- * connection is opened on first use and shared by all calls; a broken connection is replaced on the
- * next call.
+ * the nurse's mapped drives (Windows error 1219), and usable on hosts without an SMB client.
  */
-export class Smb2ShareClient extends SmbShareClient<Smb2Client> {
+export class Smb2ShareClient extends SmbShareClient<Smb2Client, Smb2ShareOptions> {
   readonly transport = 'smb2';
-  readonly #password: string;
-  private readonly options: Omit<Smb2ShareOptions, 'password'>;
 
   constructor(options: Smb2ShareOptions) {
-    super('smb2', options.path, options.listConcurrency ?? 8);
-    const { password, ...rest } = options;
-    this.options = rest;
-    this.#password = password ?? '';
+    super('smb2', options);
   }
 
   protected async statPath(client: Smb2Client, sharePath: string, relPath: string): Promise<PathStat> {
@@ -99,20 +76,8 @@ export class Smb2ShareClient extends SmbShareClient<Smb2Client> {
   }
 
   protected connect(): Promise<Smb2Client> {
-    return Smb2Client.connect({
-      host: this.unc.host,
-      port: this.options.port,
-      share: this.unc.share,
-      username: this.options.username,
-      domain: this.options.domain,
-      password: this.#password,
-      timeoutMs: this.options.timeoutMs,
-      location: this.location,
-      dialects: this.options.dialects,
-      ciphers: this.options.ciphers,
-      signingAlgorithms: this.options.signingAlgorithms,
-      requireSigning: this.options.requireSigning,
-    });
+    const { dialects, ciphers, signingAlgorithms } = this.options;
+    return Smb2Client.connect({ ...this.clientOptions(), dialects, ciphers, signingAlgorithms });
   }
 }
 

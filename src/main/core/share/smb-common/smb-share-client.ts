@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { AgentError } from '../../errors/agent-error';
 import type { ReadStreamOptions, ShareClient, ShareEntry } from '../share-client';
 import { parseUnc, type UncParts } from '../share-path';
+import type { SmbClientOptions, SmbShareOptions } from './options';
 import { Semaphore } from './semaphore';
 
 /** What the share wrapper needs from a protocol client (Smb2Client, Smb1Client). */
@@ -24,27 +25,29 @@ export interface PathStat {
  * all calls, replaced on the next call when it broke; the recursive listing; and telling a wrong
  * release folder (SHARE_NOT_FOUND) from a missing file. Subclasses speak their protocol.
  */
-export abstract class SmbShareClient<C extends SmbSessionClient> implements ShareClient {
+export abstract class SmbShareClient<C extends SmbSessionClient, O extends SmbShareOptions> implements ShareClient {
   abstract readonly transport: string;
   readonly location: string;
+  /** Kept out of `options` so that inspecting or serialising the client never shows it. */
+  readonly #password: string;
+  protected readonly options: Omit<O, 'password'>;
   protected readonly unc: UncParts;
   private current: Promise<C> | null = null;
   private closed = false;
 
-  protected constructor(
-    transport: string,
-    location: string,
-    private readonly listConcurrency: number,
-  ) {
-    this.location = location;
-    const unc = parseUnc(location);
+  protected constructor(transport: string, options: O) {
+    const { password, ...rest } = options;
+    this.options = rest;
+    this.#password = password ?? '';
+    this.location = options.path;
+    const unc = parseUnc(options.path);
     if (!unc) {
-      throw new AgentError('SHARE_NOT_FOUND', { share: location, host: location }, `transport ${transport} needs a UNC path (\\\\server\\share\\folder), got ${location}`);
+      throw new AgentError('SHARE_NOT_FOUND', { share: options.path, host: options.path }, `transport ${transport} needs a UNC path (\\\\server\\share\\folder), got ${options.path}`);
     }
     this.unc = unc;
   }
 
-  /** Opens a new connection, logged on and connected to the share. */
+  /** Opens a new connection, logged on and connected to the share (see clientOptions()). */
   protected abstract connect(): Promise<C>;
   /** Size, time and kind of a path; rejects with SHARE_FILE_MISSING when it does not exist. */
   protected abstract statPath(client: C, sharePath: string, relPath: string): Promise<PathStat>;
@@ -85,7 +88,7 @@ export abstract class SmbShareClient<C extends SmbSessionClient> implements Shar
 
   async list(relDir: string): Promise<ShareEntry[]> {
     const client = await this.client();
-    const limit = new Semaphore(this.listConcurrency);
+    const limit = new Semaphore(this.options.listConcurrency ?? 8);
     const walk = async (dir: string): Promise<ShareEntry[]> => {
       const entries = await limit.run(() => client.listDirectory(this.sharePath(dir), dir || '.').catch(this.missingFile(client)));
       const nested = await Promise.all(
@@ -111,6 +114,12 @@ export abstract class SmbShareClient<C extends SmbSessionClient> implements Shar
     if (!current) return;
     const client = await current.catch(() => null);
     await client?.disconnect();
+  }
+
+  /** Where and as whom the protocol client connects. */
+  protected clientOptions(): SmbClientOptions {
+    const { port, username, domain, timeoutMs, requireSigning } = this.options;
+    return { host: this.unc.host, port, share: this.unc.share, username, domain, password: this.#password, timeoutMs, location: this.location, requireSigning };
   }
 
   /** The shared connection; a new one when there is none yet or the last one broke. */

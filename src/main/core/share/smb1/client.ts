@@ -1,7 +1,7 @@
 import { AgentError } from '../../errors/agent-error';
-import type { ErrorTarget } from '../smb-common/connection-errors';
 import { ntlmLogon } from '../smb-common/ntlm-logon';
-import { ShareErrors } from '../smb-common/share-errors';
+import type { SmbClientOptions } from '../smb-common/options';
+import { errorTarget, SmbClientBase } from '../smb-common/smb-client-base';
 import { describeNtStatus, isErrorStatus, NtStatus } from '../smb2/ntstatus';
 import { ACTION_GUEST, Capability, SecurityMode } from './constants';
 import { Smb1Connection } from './connection';
@@ -34,21 +34,7 @@ import {
   type Trans2Reply,
 } from './trans2';
 
-export interface Smb1ClientOptions {
-  host: string;
-  port?: number;
-  /** Share name (the part after the host in `\\host\share`). */
-  share: string;
-  /** Empty or absent: anonymous logon (guest shares). */
-  username?: string;
-  domain?: string;
-  /** Already resolved; never logged, never put into an error. */
-  password?: string;
-  timeoutMs: number;
-  /** How errors name the target, `\\host\share\dir`. */
-  location?: string;
-  /** Sign even when the server only allows signing. */
-  requireSigning?: boolean;
+export interface Smb1ClientOptions extends SmbClientOptions {
   /** MaxBufferSize we announce (default 65535); tests use Windows XP's 16644 to get multi-message replies. */
   maxBufferSize?: number;
 }
@@ -82,29 +68,15 @@ const MPX_CAP = 64;
  * and stats with read access only. Requests from any number of callers share the one connection,
  * up to the server's MaxMpxCount at a time.
  */
-export class Smb1Client {
+export class Smb1Client extends SmbClientBase<Smb1Connection, Smb1ClientOptions> {
   private tid = 0;
   private negotiated!: NegotiateResponse;
   private guest = false;
   /** Current read size; lowered when the server answers large reads short or refuses them. */
   private readCap = SMALL_READ;
-  readonly #password: string;
-  private readonly options: Omit<Smb1ClientOptions, 'password'>;
-  private readonly errors: ShareErrors;
-
-  private constructor(
-    private readonly conn: Smb1Connection,
-    options: Smb1ClientOptions,
-    target: ErrorTarget,
-  ) {
-    const { password, ...rest } = options;
-    this.options = rest;
-    this.#password = password ?? '';
-    this.errors = new ShareErrors(target, rest);
-  }
 
   static async connect(options: Smb1ClientOptions): Promise<Smb1Client> {
-    const target: ErrorTarget = { host: options.host, share: options.location ?? `\\\\${options.host}\\${options.share}` };
+    const target = errorTarget(options);
     const conn = await Smb1Connection.connect(options.host, options.port ?? 445, target, options.timeoutMs);
     const client = new Smb1Client(conn, options, target);
     try {
@@ -128,14 +100,6 @@ export class Smb1Client {
       maxMpx: this.conn.maxMpx,
       serverMaxBuffer: this.negotiated.maxBufferSize,
     };
-  }
-
-  get stats() {
-    return this.conn.stats;
-  }
-
-  get closed(): boolean {
-    return this.conn.closed;
   }
 
   /** Largest single READ_ANDX worth issuing for a caller that would like `preferred` bytes. */
@@ -245,17 +209,9 @@ export class Smb1Client {
     }
   }
 
-  /** TREE_DISCONNECT, LOGOFF_ANDX, then the socket; never throws, never waits longer than one timeout. */
-  async disconnect(): Promise<void> {
-    if (this.conn.closed) return;
-    try {
-      if (this.tid) await this.send(buildTreeDisconnectRequest());
-      await this.send(buildLogoffRequest());
-    } catch {
-      /* the connection is going away anyway */
-    } finally {
-      this.conn.close();
-    }
+  protected async signOff(): Promise<void> {
+    if (this.tid) await this.send(buildTreeDisconnectRequest());
+    await this.send(buildLogoffRequest());
   }
 
   // ---- connection setup ------------------------------------------------------------------------
@@ -297,7 +253,7 @@ export class Smb1Client {
       securityBlob: (response) => parseSessionSetupResponse(response).securityBlob,
       refused: (status) => this.sessionError(status),
       operation: 'SESSION_SETUP_ANDX',
-      account: { ...this.options, password: this.#password },
+      account: { ...this.options, password: this.password },
       errors: this.errors,
     });
     this.guest = anonymous || (parseSessionSetupResponse(final).action & ACTION_GUEST) !== 0;

@@ -1,7 +1,8 @@
 import { AgentError } from '../../errors/agent-error';
 import type { ErrorTarget } from '../smb-common/connection-errors';
 import { ntlmLogon } from '../smb-common/ntlm-logon';
-import { ShareErrors } from '../smb-common/share-errors';
+import type { SmbClientOptions } from '../smb-common/options';
+import { errorTarget, SmbClientBase } from '../smb-common/smb-client-base';
 import {
   ALL_DIALECTS,
   Capability,
@@ -41,27 +42,13 @@ import { deriveSessionKeys } from './session-keys';
 import { buildEmptyRequest, buildSessionSetupRequest, buildTreeConnectRequest, parseSessionSetupResponse, parseTreeConnectResponse } from './session-messages';
 import { verifySignature } from './signing';
 
-export interface Smb2ClientOptions {
-  host: string;
-  port?: number;
-  /** Share name (the part after the host in `\\host\share`). */
-  share: string;
-  /** Empty or absent: anonymous logon (guest shares). */
-  username?: string;
-  domain?: string;
-  /** Already resolved; never logged, never put into an error. */
-  password?: string;
-  timeoutMs: number;
-  /** How errors name the target, `\\host\share\dir`. */
-  location?: string;
+export interface Smb2ClientOptions extends SmbClientOptions {
   /** Dialects to offer (tests pin one); default 2.0.2 … 3.1.1. */
   dialects?: number[];
   /** 3.1.1 ciphers to offer, most preferred first. */
   ciphers?: CipherId[];
   /** 3.1.1 signing algorithms to offer, most preferred first. */
   signingAlgorithms?: SigningAlgorithmId[];
-  /** Sign every request even when the server does not require it. */
-  requireSigning?: boolean;
 }
 
 /** What was agreed with the server: shown in the IT window and asserted by tests. */
@@ -89,30 +76,14 @@ const CIPHER_LABELS: Record<number, string> = {
  * the tree, then opens, reads, lists and closes files with read access only. Requests from any number
  * of callers run concurrently on the one connection.
  */
-export class Smb2Client {
+export class Smb2Client extends SmbClientBase<Smb2Connection, Smb2ClientOptions> {
   private treeId = 0;
   private negotiated!: NegotiateResponse;
   private crypto!: SessionCrypto;
   private guest = false;
 
-  /** Kept out of `options` so that inspecting or serialising the client never shows it. */
-  readonly #password: string;
-  private readonly options: Omit<Smb2ClientOptions, 'password'>;
-  private readonly errors: ShareErrors;
-
-  private constructor(
-    private readonly conn: Smb2Connection,
-    options: Smb2ClientOptions,
-    private readonly target: ErrorTarget,
-  ) {
-    const { password, ...rest } = options;
-    this.options = rest;
-    this.#password = password ?? '';
-    this.errors = new ShareErrors(target, rest);
-  }
-
   static async connect(options: Smb2ClientOptions): Promise<Smb2Client> {
-    const target: ErrorTarget = { host: options.host, share: options.location ?? `\\\\${options.host}\\${options.share}` };
+    const target = errorTarget(options);
     const deadline = Date.now() + options.timeoutMs;
     let client = await Smb2Client.open(options, target, options.timeoutMs);
     try {
@@ -152,14 +123,6 @@ export class Smb2Client {
       maxReadSize: this.negotiated.maxReadSize,
       maxTransactSize: this.negotiated.maxTransactSize,
     };
-  }
-
-  get stats() {
-    return this.conn.stats;
-  }
-
-  get closed(): boolean {
-    return this.conn.closed;
   }
 
   /** Largest single READ worth issuing: MaxReadSize capped by what the credits allow. */
@@ -256,17 +219,9 @@ export class Smb2Client {
     return entries;
   }
 
-  /** TREE_DISCONNECT, LOGOFF, then the socket; never throws, never waits longer than one timeout. */
-  async disconnect(): Promise<void> {
-    if (this.conn.closed) return;
-    try {
-      if (this.treeId) await this.send(Command.TREE_DISCONNECT, buildEmptyRequest());
-      await this.send(Command.LOGOFF, buildEmptyRequest());
-    } catch {
-      /* the connection is going away anyway */
-    } finally {
-      this.conn.close();
-    }
+  protected async signOff(): Promise<void> {
+    if (this.treeId) await this.send(Command.TREE_DISCONNECT, buildEmptyRequest());
+    await this.send(Command.LOGOFF, buildEmptyRequest());
   }
 
   // ---- connection setup ------------------------------------------------------------------------
@@ -309,7 +264,7 @@ export class Smb2Client {
       onChallenge: (response) => preauth?.update(response.message),
       refused: (status) => this.sessionError(status),
       operation: 'SESSION_SETUP',
-      account: { ...this.options, password: this.#password },
+      account: { ...this.options, password: this.password },
       errors: this.errors,
     });
     const flags = parseSessionSetupResponse(final.message).sessionFlags;
