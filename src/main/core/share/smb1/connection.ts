@@ -1,6 +1,7 @@
 import { AgentError } from '../../errors/agent-error';
-import { closedLocallyError, timeoutParams, type ErrorTarget } from '../smb-common/connection-errors';
+import { timeoutParams, type ErrorTarget } from '../smb-common/connection-errors';
 import { FramedSocket } from '../smb-common/framed-socket';
+import { SmbConnectionBase } from '../smb-common/smb-connection-base';
 import { SMB1_MAGIC } from '../smb2/constants';
 import { Flags, Flags2, OPLOCK_BREAK_MID } from './constants';
 import { encodeRequest, parseMessage, type Smb1Message, type Smb1Request } from './message';
@@ -49,7 +50,7 @@ const DEFAULT_FLAGS2 = Flags2.LONG_NAMES | Flags2.EAS | Flags2.IS_LONG_NAME | Fl
  * failure of the connection itself (timeout, close, bad signature, garbage) fails every pending
  * request with an AgentError and closes the socket.
  */
-export class Smb1Connection {
+export class Smb1Connection extends SmbConnectionBase {
   readonly stats: Smb1ConnectionStats = { requests: 0, bytesReceived: 0, multiPartReplies: 0 };
   uid = 0;
   /** Requests the server lets us keep outstanding; 1 until NEGOTIATE says more. */
@@ -61,35 +62,14 @@ export class Smb1Connection {
   /** Slots handed out whose request is not yet in `pending` (between takeSlot and write). */
   private reservedSlots = 0;
   private nextMid = 1;
-  private failure: AgentError | null = null;
-  private closing = false;
   private readonly pid = process.pid & 0xffff;
   private watchdog: NodeJS.Timeout | null = null;
   /** When bytes last arrived (or the first outstanding request was sent). */
   private lastProgress = 0;
 
-  private constructor(
-    private readonly link: FramedSocket,
-    private readonly target: ErrorTarget,
-    private readonly timeoutMs: number,
-  ) {
-    link.listen({
-      onBytes: (count) => {
-        this.stats.bytesReceived += count;
-        this.lastProgress = Date.now();
-      },
-      onFrame: (frame) => this.onFrame(frame),
-      onFailure: (error) => this.fail(error),
-    });
-  }
-
   /** Opens the TCP connection; refused → SHARE_UNREACHABLE, no answer in timeoutMs → SHARE_TIMEOUT. */
   static connect(host: string, port: number, target: ErrorTarget, timeoutMs: number): Promise<Smb1Connection> {
     return FramedSocket.connect(host, port, target, timeoutMs, (link) => new Smb1Connection(link, target, timeoutMs));
-  }
-
-  get closed(): boolean {
-    return this.failure !== null || this.closing;
   }
 
   get signingActive(): boolean {
@@ -153,14 +133,6 @@ export class Smb1Connection {
     this.stats.requests++;
     this.link.write(message);
     return reply;
-  }
-
-  /** Ends the connection; pending requests fail with SHARE_CONNECTION_CLOSED. */
-  close(): void {
-    if (this.closing) return;
-    this.closing = true;
-    this.fail(closedLocallyError(this.target));
-    this.link.end();
   }
 
   private allocateMid(): number {
@@ -227,7 +199,12 @@ export class Smb1Connection {
     this.watchdog.unref();
   }
 
-  private onFrame(frame: Buffer): void {
+  protected onBytes(count: number): void {
+    this.stats.bytesReceived += count;
+    this.lastProgress = Date.now();
+  }
+
+  protected onFrame(frame: Buffer): void {
     if (this.failure) return;
     if (frame.length === 0) return; // NetBIOS keep-alive
     if (frame.length < 4 || frame.readUInt32LE(0) !== SMB1_MAGIC) throw new Error(`not an SMB1 message (signature 0x${frame.length >= 4 ? frame.readUInt32LE(0).toString(16) : '?'})`);
@@ -247,14 +224,11 @@ export class Smb1Connection {
     entry.resolve(entry.parts);
   }
 
-  private fail(error: AgentError): void {
-    if (this.failure) return;
-    this.failure = error;
+  protected rejectAll(error: AgentError): void {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
     for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
     for (const waiter of this.slotWaiters.splice(0)) waiter.reject(error);
-    this.link.destroy();
   }
 }

@@ -1,6 +1,7 @@
 import { AgentError } from '../../errors/agent-error';
-import { closedLocallyError, connectionProtocolError, timeoutParams, type ErrorTarget } from '../smb-common/connection-errors';
+import { connectionProtocolError, timeoutParams, type ErrorTarget } from '../smb-common/connection-errors';
 import { FramedSocket } from '../smb-common/framed-socket';
+import { SmbConnectionBase } from '../smb-common/smb-connection-base';
 import { HEADER_SIZE, HeaderFlag, SMB1_MAGIC, SMB2_MAGIC, SMB2_TRANSFORM_MAGIC, type CipherId } from './constants';
 import { decryptMessage, encryptMessage, NonceSource, parseTransformHeader } from './encryption';
 import { parseHeader, splitCompound, writeRequestHeader, type Smb2Header } from './header';
@@ -70,7 +71,7 @@ export interface ConnectionStats {
  * request. Any failure of the connection itself (timeout, close, bad signature) fails every pending
  * request with an AgentError and closes the socket: nothing is left waiting.
  */
-export class Smb2Connection {
+export class Smb2Connection extends SmbConnectionBase {
   readonly stats: ConnectionStats = { requests: 0, interimResponses: 0, bytesReceived: 0 };
   session: SessionCrypto | null = null;
   /** Largest credit balance seen: how large a multi-credit request can be without waiting forever. */
@@ -81,32 +82,12 @@ export class Smb2Connection {
   private readonly nonces = new NonceSource();
   private credits = 1;
   private nextMessageId = 0n;
-  private failure: AgentError | null = null;
-  private closing = false;
   /** Requests that hold credits and have no final response yet. */
   private awaitingResponses = 0;
-
-  private constructor(
-    private readonly link: FramedSocket,
-    private readonly target: ErrorTarget,
-    private readonly timeoutMs: number,
-  ) {
-    link.listen({
-      onBytes: (count) => {
-        this.stats.bytesReceived += count;
-      },
-      onFrame: (frame) => this.onFrame(frame),
-      onFailure: (error) => this.fail(error),
-    });
-  }
 
   /** Opens the TCP connection; refused → SHARE_UNREACHABLE, no answer in timeoutMs → SHARE_TIMEOUT. */
   static connect(host: string, port: number, target: ErrorTarget, timeoutMs: number): Promise<Smb2Connection> {
     return FramedSocket.connect(host, port, target, timeoutMs, (link) => new Smb2Connection(link, target, timeoutMs));
-  }
-
-  get closed(): boolean {
-    return this.failure !== null || this.closing;
   }
 
   /**
@@ -178,14 +159,6 @@ export class Smb2Connection {
     return Promise.all(responses);
   }
 
-  /** Ends the connection; pending requests fail with SHARE_CONNECTION_CLOSED. */
-  close(): void {
-    if (this.closing) return;
-    this.closing = true;
-    this.fail(closedLocallyError(this.target));
-    this.link.end();
-  }
-
   private register(messageId: bigint, command: number, skipVerify: boolean, encrypted: boolean): Promise<Smb2Response | Buffer> {
     return new Promise((resolve, reject) => {
       const timer = this.armTimer(messageId, command);
@@ -243,7 +216,11 @@ export class Smb2Connection {
     }
   }
 
-  private onFrame(frame: Buffer): void {
+  protected onBytes(count: number): void {
+    this.stats.bytesReceived += count;
+  }
+
+  protected onFrame(frame: Buffer): void {
     if (this.failure || frame.length < 4) return;
     const magic = frame.readUInt32LE(0);
     if (magic === SMB2_TRANSFORM_MAGIC) {
@@ -303,15 +280,12 @@ export class Smb2Connection {
     this.checkCreditDeadlock();
   }
 
-  private fail(error: AgentError): void {
-    if (this.failure) return;
-    this.failure = error;
+  protected rejectAll(error: AgentError): void {
     for (const entry of this.pending.values()) {
       clearTimeout(entry.timer);
       entry.reject(error);
     }
     this.pending.clear();
     for (const waiter of this.creditWaiters.splice(0)) waiter.reject(error);
-    this.link.destroy();
   }
 }
