@@ -1,4 +1,4 @@
-import { fileTimeToMs } from '../smb2/file-messages';
+import { fileTimeToMs } from '../smb-common/directory-info';
 import {
   AccessMask,
   ANDX_NONE,

@@ -1,4 +1,4 @@
-import { fileTimeToMs } from '../smb2/file-messages';
+import { fileTimeToMs, parseFileDirectoryInformation, type DirectoryInfoEntry } from '../smb-common/directory-info';
 import { Command, FileAttribute, FindFlag, InfoLevel, SEARCH_ALL, Trans2 } from './constants';
 import { bytesStart, unicodeZ, type Smb1Message, type Smb1Request } from './message';
 
@@ -146,42 +146,16 @@ export interface FindPage {
   entries: DirectoryEntry[];
 }
 
-export interface DirectoryEntry {
-  name: string;
-  /** FileIndex: the resume key for FIND_NEXT2. */
-  resumeKey: number;
-  size: number;
-  mtimeMs: number;
-  isDirectory: boolean;
-}
+export type DirectoryEntry = DirectoryInfoEntry;
 
 export function parseFindReply(reply: Trans2Reply, first: boolean): FindPage {
   const p = reply.parameters;
   const base = first ? 2 : 0;
   if (p.length < base + 6) throw new Error('short FIND reply parameters');
   const count = p.readUInt16LE(base);
-  const entries = parseDirectoryInfo(reply.data, count);
+  // SMB_FIND_FILE_DIRECTORY_INFO (MS-CIFS 2.2.8.1.4)
+  const entries = parseFileDirectoryInformation(reply.data, count);
   return { sid: first ? p.readUInt16LE(0) : null, endOfSearch: p.readUInt16LE(base + 2) !== 0, entries };
-}
-
-/** SMB_FIND_FILE_DIRECTORY_INFO chain (MS-CIFS 2.2.8.1.4): same layout as SMB2's FileDirectoryInformation. */
-function parseDirectoryInfo(buf: Buffer, count: number): DirectoryEntry[] {
-  const entries: DirectoryEntry[] = [];
-  for (let pos = 0; entries.length < count && pos + 64 <= buf.length; ) {
-    const next = buf.readUInt32LE(pos);
-    const nameLength = buf.readUInt32LE(pos + 60);
-    if (pos + 64 + nameLength > buf.length) throw new Error('FIND entry name out of bounds');
-    entries.push({
-      name: buf.toString('utf16le', pos + 64, pos + 64 + nameLength).replace(/\0+$/, ''),
-      resumeKey: buf.readUInt32LE(pos + 4),
-      size: Number(buf.readBigUInt64LE(pos + 40)),
-      mtimeMs: fileTimeToMs(buf.readBigUInt64LE(pos + 24)),
-      isDirectory: (buf.readUInt32LE(pos + 56) & FileAttribute.DIRECTORY) !== 0,
-    });
-    if (next === 0) break;
-    pos += next;
-  }
-  return entries;
 }
 
 // ---- QUERY_PATH_INFORMATION --------------------------------------------------------------------

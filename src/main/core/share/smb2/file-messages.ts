@@ -1,3 +1,4 @@
+import { fileTimeToMs, parseFileDirectoryInformation } from '../smb-common/directory-info';
 import {
   AccessMask,
   CreateDisposition,
@@ -8,6 +9,8 @@ import {
   ImpersonationLevel,
   ShareAccess,
 } from './constants';
+
+export { fileTimeToMs }; // where callers have long found it
 
 /** CREATE, CLOSE, READ and QUERY_DIRECTORY bodies (MS-SMB2 2.2.13-2.2.34), read-only use. */
 
@@ -101,31 +104,11 @@ export interface DirectoryEntry {
   isDirectory: boolean;
 }
 
-/** Walks the FileDirectoryInformation chain of a QUERY_DIRECTORY response. */
+/** The entries of a QUERY_DIRECTORY response. */
 export function parseDirectoryEntries(message: Buffer): DirectoryEntry[] {
   const body = message.subarray(HEADER_SIZE);
   if (body.length < 8) return [];
   const start = body.readUInt16LE(2);
   const length = body.readUInt32LE(4);
-  const buf = message.subarray(start, start + length);
-  const entries: DirectoryEntry[] = [];
-  for (let pos = 0; pos + 64 <= buf.length; ) {
-    const next = buf.readUInt32LE(pos);
-    const nameLength = buf.readUInt32LE(pos + 60);
-    entries.push({
-      name: buf.toString('utf16le', pos + 64, pos + 64 + nameLength),
-      size: Number(buf.readBigUInt64LE(pos + 40)),
-      mtimeMs: fileTimeToMs(buf.readBigUInt64LE(pos + 24)),
-      isDirectory: (buf.readUInt32LE(pos + 56) & FileAttribute.DIRECTORY) !== 0,
-    });
-    if (next === 0) break;
-    pos += next;
-  }
-  return entries;
-}
-
-/** FILETIME (100 ns since 1601-01-01 UTC) → Unix milliseconds. */
-export function fileTimeToMs(value: bigint): number {
-  if (value === 0n) return 0;
-  return Number(value / 10000n - 11644473600000n);
+  return parseFileDirectoryInformation(message.subarray(start, start + length));
 }
