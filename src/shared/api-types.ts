@@ -123,20 +123,30 @@ export interface DiagnosisReportView {
   counts: Record<CheckStatus, number>;
 }
 
-export interface FleetRowView {
+/** One PC's status for one HIS app, as the agent reports it after a run or as a heartbeat. */
+export interface FleetStatusView {
   machine: string;
+  /** Windows user logged on at the PC. */
   user: string;
   app: string;
   installedVersion: string | null;
   targetVersion: string | null;
+  /** Outcome of the run: up-to-date, updated, failed, heartbeat … */
   state: string;
   errorCode: string | null;
   messageZh: string | null;
   durationMs: number | null;
   bytesMoved: number | null;
-  agentVersion: string | null;
+  agentVersion: string;
+  /** ISO time on the PC's clock when the run ended. */
   reportedAt: string;
-  /** No report for longer than the configured silence threshold. */
+}
+
+/** A row of the fleet view: the stored status plus what the IT window needs to sort and flag it. */
+export interface FleetRowView extends FleetStatusView {
+  /** ISO time on the database server's clock when the row last arrived. */
+  receivedAt: string;
+  /** Nothing arrived for longer than the configured silence threshold. */
   silent: boolean;
 }
 

@@ -41,9 +41,9 @@ const fleet: FleetView = {
   generatedAt: '2026-11-25T08:30:00.000Z',
   silentHours: 24,
   rows: [
-    { machine: 'NW3-PC01', user: 'nurse01', app: 'nurse', installedVersion: '5.2.0.118', targetVersion: '5.2.0.123', state: 'failed', errorCode: 'SHARE_SMB1_ONLY', messageZh: '更新服务器 his-fs 只支持 SMB1 协议', durationMs: 900, bytesMoved: 0, agentVersion: '0.1.0', reportedAt: '2026-11-25T08:00:00.000Z', silent: false },
-    { machine: 'NW3-PC02', user: 'nurse02', app: 'nurse', installedVersion: '5.2.0.110', targetVersion: '5.2.0.123', state: 'heartbeat', errorCode: null, messageZh: null, durationMs: null, bytesMoved: null, agentVersion: '0.1.0', reportedAt: '2026-11-20T08:00:00.000Z', silent: true },
-    { machine: 'NW3-PC03', user: 'nurse03', app: 'nurse', installedVersion: '5.2.0.123', targetVersion: '5.2.0.123', state: 'updated', errorCode: null, messageZh: null, durationMs: 61000, bytesMoved: 80_000_000, agentVersion: '0.1.0', reportedAt: '2026-11-25T08:01:00.000Z', silent: false },
+    { machine: 'NW3-PC01', user: 'nurse01', app: 'nurse', installedVersion: '5.2.0.118', targetVersion: '5.2.0.123', state: 'failed', errorCode: 'SHARE_SMB1_ONLY', messageZh: '更新服务器 his-fs 只支持 SMB1 协议', durationMs: 900, bytesMoved: 0, agentVersion: '0.1.0', reportedAt: '2026-11-25T08:00:00.000Z', receivedAt: '2026-11-25T08:00:00.000Z', silent: false },
+    { machine: 'NW3-PC02', user: 'nurse02', app: 'nurse', installedVersion: '5.2.0.110', targetVersion: '5.2.0.123', state: 'heartbeat', errorCode: null, messageZh: null, durationMs: null, bytesMoved: null, agentVersion: '0.1.0', reportedAt: '2026-11-20T08:00:00.000Z', receivedAt: '2026-11-20T08:00:00.000Z', silent: true },
+    { machine: 'NW3-PC03', user: 'nurse03', app: 'nurse', installedVersion: '5.2.0.123', targetVersion: '5.2.0.123', state: 'updated', errorCode: null, messageZh: null, durationMs: 61000, bytesMoved: 80_000_000, agentVersion: '0.1.0', reportedAt: '2026-11-25T08:01:00.000Z', receivedAt: '2026-11-25T08:01:00.000Z', silent: false },
   ],
   countsByVersion: [
     { app: 'nurse', version: '5.2.0.123', count: 1 },

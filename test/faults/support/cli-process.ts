@@ -1,3 +1,4 @@
+import type { CliJsonResult } from '../../../src/main/cli/output';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI_PATH, type CliRun } from '../../helpers/cli';
 
@@ -40,16 +41,5 @@ export function jsonOf<T = Record<string, unknown>>(run: CliRun): T {
   return JSON.parse(lines[0]!) as T;
 }
 
-export interface CliResultJson {
-  ok: boolean;
-  app: string;
-  from: string | null;
-  to: string | null;
-  bytes: number;
-  files: number;
-  errorCode: string | null;
-  message: string;
-  messageEn?: string;
-  detail?: string;
-  outcome: string;
-}
+/** The one JSON object `--json` prints (src/main/cli/output.ts). */
+export type CliResultJson = CliJsonResult;
