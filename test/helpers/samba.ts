@@ -25,6 +25,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { unusedPort } from './ports';
 
 const execFileAsync = promisify(execFile);
 
@@ -118,7 +119,7 @@ async function startOnce(options: SambaOptions): Promise<SambaServer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'his-samba-'));
   const sub = (name: string) => path.join(dir, name);
   for (const name of ['lock', 'state', 'cache', 'pid', 'private', 'ncalrpc']) await fs.mkdir(sub(name));
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await unusedPort());
   const guest = options.shares.some((s) => s.guestOk);
 
   const global = [
@@ -193,16 +194,6 @@ async function startOnce(options: SambaOptions): Promise<SambaServer> {
   return { host: '127.0.0.1', port, workgroup, confPath, dir, pid: child.pid!, log: () => output, stop };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, exited: Promise<number | null>, timeoutMs: number, log: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

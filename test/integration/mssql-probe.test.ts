@@ -4,6 +4,7 @@ import { probeSqlServer } from '../../src/main/core/db/prelogin-probe';
 import { AgentError } from '../../src/main/core/errors/agent-error';
 import { selfSignedCertificate } from '../fixtures/tds/cert';
 import { TdsTestServer } from '../fixtures/tds/server';
+import { unusedPort } from '../helpers/ports';
 
 async function failure(run: () => Promise<unknown>): Promise<{ error: AgentError; ms: number }> {
   const started = Date.now();
@@ -42,7 +43,7 @@ describe('probeSqlServer: one PRELOGIN, no login', () => {
   });
 
   test('refused: DB_UNREACHABLE at once', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const { error, ms } = await failure(() => probeSqlServer('127.0.0.1', port, 2000));
     expect(error.code).toBe('DB_UNREACHABLE');
     expect(error.zh).toContain(`127.0.0.1:${port}`);
@@ -78,10 +79,3 @@ describe('probeSqlServer: one PRELOGIN, no login', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DatabaseConfig } from '../../src/main/core/config/schema';
 import { DefaultSecretResolver } from '../../src/main/core/config/secrets';
@@ -6,6 +5,7 @@ import { AgentError } from '../../src/main/core/errors/agent-error';
 import { MssqlVersionSource } from '../../src/main/core/version/mssql-source';
 import type { VersionQuery } from '../../src/main/core/version/version-source';
 import { REAL_SERVER_SKIP_NOTE, TARGETS, openHisDatabase, type HisDatabase } from '../fixtures/tds/his-database';
+import { unusedPort } from '../helpers/ports';
 
 const QUERY: VersionQuery = { appId: 'nurse', machine: 'WARD3-PC07', user: '护士张三', currentVersion: '5.1.0.0' };
 const timings: Record<string, number> = {};
@@ -154,7 +154,7 @@ describe('mssql version source: servers that are not there', () => {
     new MssqlVersionSource({ database: db.config(overrides), query: 'SELECT 1 AS version', secrets: db.secrets }).getTarget(QUERY);
 
   test('nothing listening: DB_UNREACHABLE names server and port', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const error = await failure('refused', () => check({ port }));
     expect(error.code).toBe('DB_UNREACHABLE');
     expect(error.zh).toContain(`127.0.0.1:${port}`);
@@ -227,11 +227,3 @@ describe.skipIf(!!process.env.HIS_TEST_MSSQL)('real SQL Server', () => {
   test.skip(REAL_SERVER_SKIP_NOTE, () => {});
 });
 
-/** A loopback port with nothing listening (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

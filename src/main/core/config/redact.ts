@@ -25,8 +25,3 @@ export function redactValue<T>(value: T): T {
     typeof v === 'string' && /^(password|pwd|secret|protected)$/i.test(key) ? '***' : v,
   ) as T;
 }
-
-/** For tests. */
-export function clearRegisteredSecrets(): void {
-  secrets.clear();
-}

@@ -38,8 +38,3 @@ export class DefaultSecretResolver implements SecretResolver {
     }
   }
 }
-
-export function describeSecretRef(ref: SecretRef | undefined): string {
-  if (!ref) return '(none)';
-  return 'env' in ref ? `env:${ref.env}` : 'protected:***';
-}

@@ -57,10 +57,6 @@ export class AgentError extends Error {
   }
 }
 
-export function isAgentError(value: unknown): value is AgentError {
-  return value instanceof AgentError;
-}
-
 /** Fills `{name}` placeholders; an absent parameter shows as "?" rather than leaking the template. */
 export function interpolate(template: string, params: ErrorParams): string {
   return template.replace(/\{(\w+)\}/g, (_m, key: string) => {

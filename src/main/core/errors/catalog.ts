@@ -27,7 +27,3 @@ export function lookupError(code: ErrorCode): ErrorTemplate {
   if (!template) throw new Error(`unknown error code ${String(code)}`);
   return template;
 }
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorCatalog, value);
-}

@@ -76,13 +76,6 @@ export const Cipher = {
   AES_256_GCM: 0x0004,
 } as const;
 export type CipherId = (typeof Cipher)[keyof typeof Cipher];
-export const CIPHER_NAMES: Record<number, string> = {
-  [Cipher.AES_128_CCM]: 'AES-128-CCM',
-  [Cipher.AES_128_GCM]: 'AES-128-GCM',
-  [Cipher.AES_256_CCM]: 'AES-256-CCM',
-  [Cipher.AES_256_GCM]: 'AES-256-GCM',
-};
-
 export const SigningAlgorithm = {
   HMAC_SHA256: 0x0000,
   AES_CMAC: 0x0001,
